@@ -1,0 +1,329 @@
+//! What the demo platform remembers: device grants and tokens, with Doorkeeper's rules.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use rand::distr::{Alphanumeric, SampleString};
+use rand::Rng;
+
+/// The learner who signs in on the demo platform.
+#[derive(Debug, Clone)]
+pub struct DemoUser {
+    pub id: u64,
+    pub email: String,
+    pub password: String,
+    pub firstname: String,
+    pub lastname: String,
+    pub created_at: String,
+    pub created_date: String,
+}
+
+impl Default for DemoUser {
+    fn default() -> Self {
+        Self {
+            id: 5,
+            email: "camille.martin@example.com".into(),
+            password: "passerelle".into(),
+            firstname: "Camille".into(),
+            lastname: "Martin".into(),
+            created_at: "2024-02-05T08:52:20.957Z".into(),
+            created_date: "05/02/2024".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Pending,
+    Approved,
+    Denied,
+}
+
+#[derive(Debug)]
+pub struct DeviceGrant {
+    pub client_id: String,
+    pub user_code: String,
+    pub scope: String,
+    pub expires_at: Instant,
+    pub interval: Duration,
+    pub last_counted_poll: Option<Instant>,
+    pub decision: Decision,
+}
+
+#[derive(Debug, Clone)]
+pub struct TokenRecord {
+    pub client_id: String,
+    pub access_token: String,
+    pub refresh_token: String,
+    pub scope: String,
+    pub expires_at: Instant,
+    pub revoked: bool,
+}
+
+/// The answer of the token endpoint to a device-code poll.
+#[derive(Debug, PartialEq, Eq)]
+pub enum PollOutcome {
+    Token(TokenRecord),
+    Pending,
+    SlowDown,
+    Denied,
+    Expired,
+    InvalidGrant,
+}
+
+impl PartialEq for TokenRecord {
+    fn eq(&self, other: &Self) -> bool {
+        self.access_token == other.access_token
+    }
+}
+impl Eq for TokenRecord {}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub clients: Vec<String>,
+    pub expires_in: Duration,
+    pub interval: Duration,
+    pub token_lifetime: Duration,
+    pub scope: String,
+}
+
+#[derive(Default)]
+pub struct Store {
+    /// Keyed by device code.
+    pub grants: HashMap<String, DeviceGrant>,
+    /// Device code by user code (normalised: upper case, no dash).
+    pub by_user_code: HashMap<String, String>,
+    pub tokens: Vec<TokenRecord>,
+}
+
+/// Upper case, without the dash or spaces a person may type.
+pub fn normalise_user_code(code: &str) -> String {
+    code.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+fn user_code() -> String {
+    const CHARS: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    let mut rng = rand::rng();
+    (0..8)
+        .map(|_| CHARS[rng.random_range(0..CHARS.len())] as char)
+        .collect()
+}
+
+fn random_token() -> String {
+    Alphanumeric.sample_string(&mut rand::rng(), 43)
+}
+
+pub fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+impl Store {
+    /// Creates a grant; returns (device code, user code).
+    pub fn authorize_device(
+        &mut self,
+        settings: &Settings,
+        client_id: &str,
+        scope: Option<&str>,
+    ) -> (String, String) {
+        let device_code = random_token();
+        let mut code = user_code();
+        while self.by_user_code.contains_key(&code) {
+            code = user_code();
+        }
+        let now = Instant::now();
+        self.by_user_code.insert(code.clone(), device_code.clone());
+        self.grants.insert(
+            device_code.clone(),
+            DeviceGrant {
+                client_id: client_id.to_owned(),
+                user_code: code.clone(),
+                scope: scope.unwrap_or(&settings.scope).to_owned(),
+                expires_at: now + settings.expires_in,
+                interval: settings.interval,
+                last_counted_poll: None,
+                decision: Decision::Pending,
+            },
+        );
+        (device_code, code)
+    }
+
+    /// Doorkeeper's order: unknown, wrong client, expired, too early, then the decision.
+    pub fn poll(&mut self, settings: &Settings, device_code: &str, client_id: &str, now: Instant) -> PollOutcome {
+        let Some(grant) = self.grants.get_mut(device_code) else {
+            return PollOutcome::InvalidGrant;
+        };
+        if grant.client_id != client_id {
+            return PollOutcome::InvalidGrant;
+        }
+        if now >= grant.expires_at {
+            // Said once; after that the grant is gone and the code unknown.
+            self.remove_grant(device_code);
+            return PollOutcome::Expired;
+        }
+        if grant
+            .last_counted_poll
+            .is_some_and(|last| now.duration_since(last) < grant.interval)
+        {
+            return PollOutcome::SlowDown;
+        }
+        grant.last_counted_poll = Some(now);
+        match grant.decision {
+            Decision::Pending => PollOutcome::Pending,
+            Decision::Denied => {
+                self.remove_grant(device_code);
+                PollOutcome::Denied
+            }
+            Decision::Approved => {
+                let scope = grant.scope.clone();
+                let client = grant.client_id.clone();
+                self.remove_grant(device_code);
+                PollOutcome::Token(self.issue(settings, &client, &scope))
+            }
+        }
+    }
+
+    fn remove_grant(&mut self, device_code: &str) {
+        if let Some(g) = self.grants.remove(device_code) {
+            self.by_user_code.remove(&g.user_code);
+        }
+    }
+
+    fn issue(&mut self, settings: &Settings, client_id: &str, scope: &str) -> TokenRecord {
+        let record = TokenRecord {
+            client_id: client_id.to_owned(),
+            access_token: random_token(),
+            refresh_token: random_token(),
+            scope: scope.to_owned(),
+            expires_at: Instant::now() + settings.token_lifetime,
+            revoked: false,
+        };
+        self.tokens.push(record.clone());
+        record
+    }
+
+    /// Approves or denies the grant behind a user code; false when no live grant has it.
+    pub fn decide(&mut self, user_code: &str, decision: Decision) -> bool {
+        let code = normalise_user_code(user_code);
+        let Some(device_code) = self.by_user_code.get(&code) else {
+            return false;
+        };
+        match self.grants.get_mut(device_code) {
+            Some(g) if g.decision == Decision::Pending && Instant::now() < g.expires_at => {
+                g.decision = decision;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Refresh grant with rotation: the old refresh (and access) token dies.
+    pub fn refresh(&mut self, settings: &Settings, refresh_token: &str, client_id: &str) -> Option<TokenRecord> {
+        let old = self
+            .tokens
+            .iter_mut()
+            .find(|t| t.refresh_token == refresh_token && !t.revoked && t.client_id == client_id)?;
+        old.revoked = true;
+        let scope = old.scope.clone();
+        Some(self.issue(settings, client_id, &scope))
+    }
+
+    /// RFC 7009: revokes the record holding this access or refresh token.
+    pub fn revoke(&mut self, token: &str, client_id: &str) {
+        for t in &mut self.tokens {
+            if (t.refresh_token == token || t.access_token == token) && t.client_id == client_id {
+                t.revoked = true;
+            }
+        }
+    }
+
+    pub fn access_is_valid(&self, access_token: &str, now: Instant) -> bool {
+        self.tokens
+            .iter()
+            .any(|t| t.access_token == access_token && !t.revoked && now < t.expires_at)
+    }
+
+    /// Forgets grants that expired long ago and dead tokens, so memory stays bounded.
+    pub fn purge(&mut self, now: Instant, grace: Duration) {
+        let stale: Vec<String> = self
+            .grants
+            .iter()
+            .filter(|(_, g)| now >= g.expires_at + grace)
+            .map(|(code, _)| code.clone())
+            .collect();
+        for code in stale {
+            self.remove_grant(&code);
+        }
+        self.tokens.retain(|t| !t.revoked && now < t.expires_at);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> Settings {
+        Settings {
+            clients: vec!["c".into()],
+            expires_in: Duration::from_secs(300),
+            interval: Duration::from_secs(5),
+            token_lifetime: Duration::from_secs(7200),
+            scope: "read".into(),
+        }
+    }
+
+    #[test]
+    fn doorkeeper_order() {
+        let s = settings();
+        let mut store = Store::default();
+        let (dc, uc) = store.authorize_device(&s, "c", None);
+        assert_eq!(uc.len(), 8);
+        let t0 = Instant::now();
+        assert_eq!(store.poll(&s, &dc, "other", t0), PollOutcome::InvalidGrant);
+        assert_eq!(store.poll(&s, &dc, "c", t0), PollOutcome::Pending);
+        assert_eq!(store.poll(&s, &dc, "c", t0 + Duration::from_secs(4)), PollOutcome::SlowDown);
+        // A slow_down does not count: the next poll is measured from the last counted one.
+        assert_eq!(store.poll(&s, &dc, "c", t0 + Duration::from_secs(5)), PollOutcome::Pending);
+        assert!(store.decide(&uc.to_lowercase(), Decision::Approved));
+        assert!(matches!(store.poll(&s, &dc, "c", t0 + Duration::from_secs(10)), PollOutcome::Token(_)));
+        assert_eq!(store.poll(&s, &dc, "c", t0 + Duration::from_secs(15)), PollOutcome::InvalidGrant);
+    }
+
+    #[test]
+    fn expired_once_then_unknown() {
+        let s = settings();
+        let mut store = Store::default();
+        let (dc, _) = store.authorize_device(&s, "c", None);
+        let late = Instant::now() + Duration::from_secs(301);
+        assert_eq!(store.poll(&s, &dc, "c", late), PollOutcome::Expired);
+        assert_eq!(store.poll(&s, &dc, "c", late), PollOutcome::InvalidGrant);
+    }
+
+    #[test]
+    fn refresh_rotates_and_revoke_kills() {
+        let s = settings();
+        let mut store = Store::default();
+        let first = store.issue(&s, "c", "read");
+        let second = store.refresh(&s, &first.refresh_token, "c").unwrap();
+        assert!(store.refresh(&s, &first.refresh_token, "c").is_none());
+        assert!(!store.access_is_valid(&first.access_token, Instant::now()));
+        assert!(store.access_is_valid(&second.access_token, Instant::now()));
+        store.revoke(&second.refresh_token, "c");
+        assert!(!store.access_is_valid(&second.access_token, Instant::now()));
+    }
+
+    #[test]
+    fn purge_bounds_memory() {
+        let s = settings();
+        let mut store = Store::default();
+        for _ in 0..100 {
+            store.authorize_device(&s, "c", None);
+        }
+        store.purge(Instant::now() + Duration::from_secs(400), Duration::from_secs(60));
+        assert!(store.grants.is_empty() && store.by_user_code.is_empty());
+    }
+}

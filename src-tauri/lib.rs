@@ -1,0 +1,3 @@
+//! Passerelle: sign in to a learning platform with the OAuth 2.0 device flow.
+
+pub mod flow;
