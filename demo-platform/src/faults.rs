@@ -86,7 +86,9 @@ impl FaultSwitch {
     /// The next `times` requests to `target` get `fault`.
     pub fn inject(&self, target: Target, fault: Fault, times: usize) {
         let mut inner = self.0.lock().unwrap();
-        inner.queued.extend(std::iter::repeat_n((target, fault), times));
+        inner
+            .queued
+            .extend(std::iter::repeat_n((target, fault), times));
     }
 
     /// Each request to `target` gets one of `faults` with probability `rate`.
@@ -136,7 +138,10 @@ mod tests {
 
     #[test]
     fn parses_names() {
-        assert_eq!("slow:1500".parse::<Fault>(), Ok(Fault::Slow(Duration::from_millis(1500))));
+        assert_eq!(
+            "slow:1500".parse::<Fault>(),
+            Ok(Fault::Slow(Duration::from_millis(1500)))
+        );
         assert_eq!("429".parse::<Fault>(), Ok(Fault::TooManyRequests));
         assert!("nope".parse::<Fault>().is_err());
     }

@@ -125,7 +125,10 @@ impl DemoPlatform {
         let api = api_routes().with_state(shared.clone());
         let auth = auth_routes(options.discovery).with_state(shared.clone());
         let with_faults = |router: Router| {
-            router.layer(axum::middleware::from_fn_with_state(shared.clone(), apply_faults))
+            router.layer(axum::middleware::from_fn_with_state(
+                shared.clone(),
+                apply_faults,
+            ))
         };
         match api_listener {
             Some(api_listener) => {
@@ -133,7 +136,11 @@ impl DemoPlatform {
                 tokio::spawn(serve::run(listener, with_faults(auth), stop.clone()));
             }
             None => {
-                tokio::spawn(serve::run(listener, with_faults(auth.merge(api)), stop.clone()));
+                tokio::spawn(serve::run(
+                    listener,
+                    with_faults(auth.merge(api)),
+                    stop.clone(),
+                ));
             }
         }
         tokio::spawn(purge_regularly(shared.clone(), stop.clone()));
@@ -165,7 +172,11 @@ impl DemoPlatform {
 
     /// What a learner does on the verification page, without a browser.
     pub fn decide(&self, user_code: &str, decision: Decision) -> bool {
-        self.shared.store.lock().unwrap().decide(user_code, decision)
+        self.shared
+            .store
+            .lock()
+            .unwrap()
+            .decide(user_code, decision)
     }
 
     /// True while the access token opens the API (not expired, not revoked).
@@ -184,11 +195,22 @@ impl DemoPlatform {
 
     /// Token requests received for a device code, including those a fault answered.
     pub fn poll_log(&self, device_code: &str) -> PollLog {
-        self.shared.polls.lock().unwrap().get(device_code).cloned().unwrap_or_default()
+        self.shared
+            .polls
+            .lock()
+            .unwrap()
+            .get(device_code)
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// Changes the lifetime of codes and tokens issued from now on.
-    pub fn set_lifetimes(&self, expires_in: Duration, interval: Duration, token_lifetime: Duration) {
+    pub fn set_lifetimes(
+        &self,
+        expires_in: Duration,
+        interval: Duration,
+        token_lifetime: Duration,
+    ) {
         let mut s = self.shared.settings.lock().unwrap();
         s.expires_in = expires_in;
         s.interval = interval;
@@ -197,10 +219,16 @@ impl DemoPlatform {
 
     /// Forgets expired grants and dead tokens now, as the server does every few seconds.
     pub fn purge(&self, grace: Duration) {
-        self.shared.store.lock().unwrap().purge(Instant::now(), grace);
-        self.shared.polls.lock().unwrap().retain(|code, _| {
-            self.shared.store.lock().unwrap().grants.contains_key(code)
-        });
+        self.shared
+            .store
+            .lock()
+            .unwrap()
+            .purge(Instant::now(), grace);
+        self.shared
+            .polls
+            .lock()
+            .unwrap()
+            .retain(|code, _| self.shared.store.lock().unwrap().grants.contains_key(code));
     }
 
     /// Runs until `stop` fires (for the binary).
@@ -216,9 +244,16 @@ async fn purge_regularly(app: App, stop: CancellationToken) {
             _ = stop.cancelled() => return,
             _ = tokio::time::sleep(EVERY) => {}
         }
-        app.store.lock().unwrap().purge(Instant::now(), Duration::from_secs(60));
-        let live: std::collections::HashSet<String> = app.store.lock().unwrap().grants.keys().cloned().collect();
-        app.polls.lock().unwrap().retain(|code, _| live.contains(code));
+        app.store
+            .lock()
+            .unwrap()
+            .purge(Instant::now(), Duration::from_secs(60));
+        let live: std::collections::HashSet<String> =
+            app.store.lock().unwrap().grants.keys().cloned().collect();
+        app.polls
+            .lock()
+            .unwrap()
+            .retain(|code, _| live.contains(code));
     }
 }
 
@@ -248,7 +283,11 @@ fn api_routes() -> Router<App> {
 }
 
 fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
-    (status, Json(json!({ "error": error, "error_description": description }))).into_response()
+    (
+        status,
+        Json(json!({ "error": error, "error_description": description })),
+    )
+        .into_response()
 }
 
 /// Reads the parameters from a form or JSON body, as Rails does.
@@ -336,7 +375,11 @@ async fn token_endpoint(State(app): State<App>, headers: HeaderMap, body: Bytes)
     match params.get("grant_type").map(String::as_str) {
         Some("urn:ietf:params:oauth:grant-type:device_code") => {
             let device_code = params.get("device_code").map(String::as_str).unwrap_or("");
-            let outcome = app.store.lock().unwrap().poll(&settings, device_code, &client_id, Instant::now());
+            let outcome =
+                app.store
+                    .lock()
+                    .unwrap()
+                    .poll(&settings, device_code, &client_id, Instant::now());
             use state::PollOutcome::*;
             match outcome {
                 Token(t) => token_json(&t, settings.token_lifetime),
@@ -348,13 +391,20 @@ async fn token_endpoint(State(app): State<App>, headers: HeaderMap, body: Bytes)
             }
         }
         Some("refresh_token") => {
-            let refresh = params.get("refresh_token").map(String::as_str).unwrap_or("");
+            let refresh = params
+                .get("refresh_token")
+                .map(String::as_str)
+                .unwrap_or("");
             match app.store.lock().unwrap().refresh(&settings, refresh, &client_id) {
                 Some(t) => token_json(&t, settings.token_lifetime),
                 None => oauth_error(bad, "invalid_grant", "The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client."),
             }
         }
-        _ => oauth_error(bad, "unsupported_grant_type", "The authorization grant type is not supported by the authorization server."),
+        _ => oauth_error(
+            bad,
+            "unsupported_grant_type",
+            "The authorization grant type is not supported by the authorization server.",
+        ),
     }
 }
 
@@ -445,7 +495,12 @@ struct DevicePageQuery {
 }
 
 async fn device_page(State(app): State<App>, Query(q): Query<DevicePageQuery>) -> Html<String> {
-    Html(page::device_form(&q.user_code, &app.user.email, &app.user.password, None))
+    Html(page::device_form(
+        &q.user_code,
+        &app.user.email,
+        &app.user.password,
+        None,
+    ))
 }
 
 #[derive(serde::Deserialize)]
@@ -465,7 +520,12 @@ async fn device_decision(State(app): State<App>, Form(f): Form<DecisionForm>) ->
     let again = |error: &str| {
         (
             StatusCode::UNPROCESSABLE_ENTITY,
-            Html(page::device_form(&f.user_code, &u.email, &u.password, Some(error))),
+            Html(page::device_form(
+                &f.user_code,
+                &u.email,
+                &u.password,
+                Some(error),
+            )),
         )
             .into_response()
     };
@@ -473,7 +533,11 @@ async fn device_decision(State(app): State<App>, Form(f): Form<DecisionForm>) ->
         return again("Wrong email or password.");
     }
     let approve = f.decision == "authorize";
-    let decision = if approve { Decision::Approved } else { Decision::Denied };
+    let decision = if approve {
+        Decision::Approved
+    } else {
+        Decision::Denied
+    };
     if !app.store.lock().unwrap().decide(&f.user_code, decision) {
         return again("This code is unknown or has expired. Check the code shown in Passerelle.");
     }
@@ -511,7 +575,11 @@ async fn apply_faults(State(app): State<App>, request: Request, next: Next) -> R
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<Fault>().ok());
     // The verification page and metadata are never faulted at random.
-    let fault = header_fault.or_else(|| (route != Target::Any).then(|| app.faults.take(route)).flatten());
+    let fault = header_fault.or_else(|| {
+        (route != Target::Any)
+            .then(|| app.faults.take(route))
+            .flatten()
+    });
     let Some(fault) = fault else {
         return next.run(request).await;
     };
@@ -551,11 +619,7 @@ async fn apply_faults(State(app): State<App>, request: Request, next: Next) -> R
             )
                 .into_response()
         }
-        Fault::SlowDown => oauth_error(
-            StatusCode::BAD_REQUEST,
-            "slow_down",
-            "Polling too fast.",
-        ),
+        Fault::SlowDown => oauth_error(StatusCode::BAD_REQUEST, "slow_down", "Polling too fast."),
         Fault::ErrorIn200 => {
             let mut response = next.run(request).await;
             if response.status().is_client_error() {
@@ -569,7 +633,9 @@ async fn apply_faults(State(app): State<App>, request: Request, next: Next) -> R
 /// Notes when a token request for a device code arrived, then hands the request on.
 async fn log_poll(app: &App, request: Request) -> Request {
     let (parts, body) = request.into_parts();
-    let bytes = axum::body::to_bytes(body, 64 * 1024).await.unwrap_or_default();
+    let bytes = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .unwrap_or_default();
     let params = params(&parts.headers, &bytes);
     if let Some(code) = params.get("device_code") {
         app.polls

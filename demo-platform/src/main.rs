@@ -19,11 +19,21 @@ fn main() {
         std::process::exit(2)
     };
     while let Some(arg) = args.next() {
-        let mut value = |name: &str| args.next().unwrap_or_else(|| fail(format!("{name} needs a value")));
-        let secs = |v: String| Duration::from_secs(v.parse().unwrap_or_else(|_| fail(format!("not a number: {v}"))));
+        let mut value = |name: &str| {
+            args.next()
+                .unwrap_or_else(|| fail(format!("{name} needs a value")))
+        };
+        let secs = |v: String| {
+            Duration::from_secs(
+                v.parse()
+                    .unwrap_or_else(|_| fail(format!("not a number: {v}"))),
+            )
+        };
         match arg.as_str() {
             "--port" => {
-                let port = value("--port").parse().unwrap_or_else(|_| fail("bad port".into()));
+                let port = value("--port")
+                    .parse()
+                    .unwrap_or_else(|_| fail("bad port".into()));
                 options.listen = SocketAddr::from(([127, 0, 0, 1], port));
             }
             "--client-id" => options.clients.push(value("--client-id")),
@@ -32,7 +42,11 @@ fn main() {
             "--token-lifetime" => options.token_lifetime = secs(value("--token-lifetime")),
             "--discovery" => options.discovery = true,
             "--separate-api" => options.separate_api = true,
-            "--fault-rate" => fault_rate = value("--fault-rate").parse().unwrap_or_else(|_| fail("bad rate".into())),
+            "--fault-rate" => {
+                fault_rate = value("--fault-rate")
+                    .parse()
+                    .unwrap_or_else(|_| fail("bad rate".into()))
+            }
             "--faults" => {
                 faults = value("--faults")
                     .split(',')
@@ -52,7 +66,9 @@ fn main() {
             .await
             .unwrap_or_else(|e| fail(format!("cannot listen on {}: {e}", options.listen)));
         if fault_rate > 0.0 {
-            platform.faults().random(Target::Any, fault_rate, faults, rand_seed());
+            platform
+                .faults()
+                .random(Target::Any, fault_rate, faults, rand_seed());
         }
         let u = platform.user();
         println!("Demo platform on {}", platform.auth_url());

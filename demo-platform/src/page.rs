@@ -67,11 +67,20 @@ pub fn device_form(user_code: &str, email: &str, password: &str, error: Option<&
 
 pub fn done(approved: bool) -> String {
     let (title, text) = if approved {
-        ("Device connected", "Passerelle is now connected. You can close this page and go back to the app.")
+        (
+            "Device connected",
+            "Passerelle is now connected. You can close this page and go back to the app.",
+        )
     } else {
-        ("Request denied", "Passerelle was not connected. You can close this page.")
+        (
+            "Request denied",
+            "Passerelle was not connected. You can close this page.",
+        )
     };
-    layout(title, &format!("<h1 id=\"result\">{title}</h1><p>{text}</p>"))
+    layout(
+        title,
+        &format!("<h1 id=\"result\">{title}</h1><p>{text}</p>"),
+    )
 }
 
 pub fn home() -> String {

@@ -30,11 +30,19 @@ pub async fn run(listener: TcpListener, app: Router, stop: CancellationToken) {
         tokio::spawn(async move {
             let kill = Arc::new(Notify::new());
             let handle = DropConnection(kill.clone());
-            let service = hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
-                request.extensions_mut().insert(handle.clone());
-                let app = app.clone();
-                async move { Ok::<_, Infallible>(app.oneshot(request.map(axum::body::Body::new)).await.unwrap_or_else(|e| match e {})) }
-            });
+            let service = hyper::service::service_fn(
+                move |mut request: hyper::Request<hyper::body::Incoming>| {
+                    request.extensions_mut().insert(handle.clone());
+                    let app = app.clone();
+                    async move {
+                        Ok::<_, Infallible>(
+                            app.oneshot(request.map(axum::body::Body::new))
+                                .await
+                                .unwrap_or_else(|e| match e {}),
+                        )
+                    }
+                },
+            );
             let connection = hyper::server::conn::http1::Builder::new()
                 .serve_connection(TokioIo::new(stream), service);
             tokio::select! {

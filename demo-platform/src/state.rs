@@ -153,7 +153,13 @@ impl Store {
     }
 
     /// Doorkeeper's order: unknown, wrong client, expired, too early, then the decision.
-    pub fn poll(&mut self, settings: &Settings, device_code: &str, client_id: &str, now: Instant) -> PollOutcome {
+    pub fn poll(
+        &mut self,
+        settings: &Settings,
+        device_code: &str,
+        client_id: &str,
+        now: Instant,
+    ) -> PollOutcome {
         let Some(grant) = self.grants.get_mut(device_code) else {
             return PollOutcome::InvalidGrant;
         };
@@ -222,7 +228,12 @@ impl Store {
     }
 
     /// Refresh grant with rotation: the old refresh (and access) token dies.
-    pub fn refresh(&mut self, settings: &Settings, refresh_token: &str, client_id: &str) -> Option<TokenRecord> {
+    pub fn refresh(
+        &mut self,
+        settings: &Settings,
+        refresh_token: &str,
+        client_id: &str,
+    ) -> Option<TokenRecord> {
         let old = self
             .tokens
             .iter_mut()
@@ -285,12 +296,24 @@ mod tests {
         let t0 = Instant::now();
         assert_eq!(store.poll(&s, &dc, "other", t0), PollOutcome::InvalidGrant);
         assert_eq!(store.poll(&s, &dc, "c", t0), PollOutcome::Pending);
-        assert_eq!(store.poll(&s, &dc, "c", t0 + Duration::from_secs(4)), PollOutcome::SlowDown);
+        assert_eq!(
+            store.poll(&s, &dc, "c", t0 + Duration::from_secs(4)),
+            PollOutcome::SlowDown
+        );
         // A slow_down does not count: the next poll is measured from the last counted one.
-        assert_eq!(store.poll(&s, &dc, "c", t0 + Duration::from_secs(5)), PollOutcome::Pending);
+        assert_eq!(
+            store.poll(&s, &dc, "c", t0 + Duration::from_secs(5)),
+            PollOutcome::Pending
+        );
         assert!(store.decide(&uc.to_lowercase(), Decision::Approved));
-        assert!(matches!(store.poll(&s, &dc, "c", t0 + Duration::from_secs(10)), PollOutcome::Token(_)));
-        assert_eq!(store.poll(&s, &dc, "c", t0 + Duration::from_secs(15)), PollOutcome::InvalidGrant);
+        assert!(matches!(
+            store.poll(&s, &dc, "c", t0 + Duration::from_secs(10)),
+            PollOutcome::Token(_)
+        ));
+        assert_eq!(
+            store.poll(&s, &dc, "c", t0 + Duration::from_secs(15)),
+            PollOutcome::InvalidGrant
+        );
     }
 
     #[test]
@@ -323,7 +346,10 @@ mod tests {
         for _ in 0..100 {
             store.authorize_device(&s, "c", None);
         }
-        store.purge(Instant::now() + Duration::from_secs(400), Duration::from_secs(60));
+        store.purge(
+            Instant::now() + Duration::from_secs(400),
+            Duration::from_secs(60),
+        );
         assert!(store.grants.is_empty() && store.by_user_code.is_empty());
     }
 }

@@ -70,7 +70,9 @@ impl DeviceFlowClient {
     /// The endpoints, reading the server's RFC 8414 metadata the first time when some
     /// authorization-server endpoint is not set explicitly.
     pub async fn endpoints(&self) -> Result<&Endpoints, FlowError> {
-        self.endpoints.get_or_try_init(|| self.resolve_endpoints()).await
+        self.endpoints
+            .get_or_try_init(|| self.resolve_endpoints())
+            .await
     }
 
     async fn resolve_endpoints(&self) -> Result<Endpoints, FlowError> {
@@ -89,11 +91,19 @@ impl DeviceFlowClient {
                 .transpose()
                 .map_err(|e| FlowError::Unexpected(format!("server metadata: {e}")))
         };
-        let pick = |explicit: &Option<Url>, found, default| explicit.clone().or(found).unwrap_or_else(|| join_path(&s.auth_url, default));
+        let pick = |explicit: &Option<Url>, found, default| {
+            explicit
+                .clone()
+                .or(found)
+                .unwrap_or_else(|| join_path(&s.auth_url, default))
+        };
         Ok(Endpoints {
             device_authorization: pick(
                 &s.device_authorization_endpoint,
-                checked("device_authorization_endpoint", meta.device_authorization_endpoint)?,
+                checked(
+                    "device_authorization_endpoint",
+                    meta.device_authorization_endpoint,
+                )?,
                 config::DEFAULT_DEVICE_AUTHORIZATION_PATH,
             ),
             token: pick(
@@ -141,7 +151,12 @@ impl DeviceFlowClient {
             form.push(("scope", scope));
         }
         let (started, started_wall) = (Instant::now(), SystemTime::now());
-        let answer = http::send(self.http.post(endpoints.device_authorization.clone()).form(&form)).await?;
+        let answer = http::send(
+            self.http
+                .post(endpoints.device_authorization.clone())
+                .form(&form),
+        )
+        .await?;
         let authorization = protocol::parse_device_authorization(&expect_success(answer)?.body)?;
         tracing::info!(expires_in = ?authorization.expires_in, interval = ?authorization.interval, "got a user code");
         Ok(PendingSignIn {
@@ -298,30 +313,73 @@ mod tests {
     #[test]
     fn token_answers() {
         let c = |s, b| classify_token_answer(&answer(s, b));
-        assert!(matches!(c(400, r#"{"error":"authorization_pending"}"#), PollAnswer::Pending));
-        assert!(matches!(c(200, r#"{"error":"authorization_pending"}"#), PollAnswer::Pending));
-        assert!(matches!(c(400, r#"{"error":"slow_down"}"#), PollAnswer::SlowDown));
-        assert!(matches!(c(400, r#"{"error":"access_denied"}"#), PollAnswer::Failed(FlowError::Denied)));
-        assert!(matches!(c(400, r#"{"error":"expired_token"}"#), PollAnswer::Failed(FlowError::Expired)));
-        assert!(matches!(c(400, r#"{"error":"invalid_grant"}"#), PollAnswer::Failed(FlowError::InvalidGrant)));
-        assert!(matches!(c(401, r#"{"error":"invalid_client"}"#), PollAnswer::Failed(FlowError::InvalidClient)));
+        assert!(matches!(
+            c(400, r#"{"error":"authorization_pending"}"#),
+            PollAnswer::Pending
+        ));
+        assert!(matches!(
+            c(200, r#"{"error":"authorization_pending"}"#),
+            PollAnswer::Pending
+        ));
+        assert!(matches!(
+            c(400, r#"{"error":"slow_down"}"#),
+            PollAnswer::SlowDown
+        ));
+        assert!(matches!(
+            c(400, r#"{"error":"access_denied"}"#),
+            PollAnswer::Failed(FlowError::Denied)
+        ));
+        assert!(matches!(
+            c(400, r#"{"error":"expired_token"}"#),
+            PollAnswer::Failed(FlowError::Expired)
+        ));
+        assert!(matches!(
+            c(400, r#"{"error":"invalid_grant"}"#),
+            PollAnswer::Failed(FlowError::InvalidGrant)
+        ));
+        assert!(matches!(
+            c(401, r#"{"error":"invalid_client"}"#),
+            PollAnswer::Failed(FlowError::InvalidClient)
+        ));
         assert!(matches!(
             c(400, r#"{"error":"unsupported_grant_type"}"#),
             PollAnswer::Failed(FlowError::UnsupportedGrantType)
         ));
-        assert!(matches!(c(400, r#"{"error":"weird"}"#), PollAnswer::Failed(FlowError::OAuth(code)) if code == "weird"));
-        assert!(matches!(c(503, r#"{"error":"weird"}"#), PollAnswer::Transient(FlowError::ServerError(503))));
-        assert!(matches!(c(500, "boom"), PollAnswer::Transient(FlowError::ServerError(500))));
-        assert!(matches!(c(429, ""), PollAnswer::Transient(FlowError::ServerError(429))));
-        assert!(matches!(c(200, "<html>"), PollAnswer::Transient(FlowError::Unexpected(_))));
-        assert!(matches!(c(400, "<html>"), PollAnswer::Transient(FlowError::Unexpected(_))));
-        assert!(matches!(c(200, r#"{"access_token":"a"}"#), PollAnswer::Token(_)));
+        assert!(
+            matches!(c(400, r#"{"error":"weird"}"#), PollAnswer::Failed(FlowError::OAuth(code)) if code == "weird")
+        );
+        assert!(matches!(
+            c(503, r#"{"error":"weird"}"#),
+            PollAnswer::Transient(FlowError::ServerError(503))
+        ));
+        assert!(matches!(
+            c(500, "boom"),
+            PollAnswer::Transient(FlowError::ServerError(500))
+        ));
+        assert!(matches!(
+            c(429, ""),
+            PollAnswer::Transient(FlowError::ServerError(429))
+        ));
+        assert!(matches!(
+            c(200, "<html>"),
+            PollAnswer::Transient(FlowError::Unexpected(_))
+        ));
+        assert!(matches!(
+            c(400, "<html>"),
+            PollAnswer::Transient(FlowError::Unexpected(_))
+        ));
+        assert!(matches!(
+            c(200, r#"{"access_token":"a"}"#),
+            PollAnswer::Token(_)
+        ));
     }
 
     #[test]
     fn expiry_uses_created_at_when_sane() {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
-        let mut t = protocol::parse_token(br#"{"access_token":"a","expires_in":100,"created_at":999950}"#).unwrap();
+        let mut t =
+            protocol::parse_token(br#"{"access_token":"a","expires_in":100,"created_at":999950}"#)
+                .unwrap();
         assert_eq!(token_expiry(&t, now), Some(now + Duration::from_secs(50)));
         t.created_at = Some(9_999_999_999);
         assert_eq!(token_expiry(&t, now), Some(now + Duration::from_secs(100)));

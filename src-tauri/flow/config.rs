@@ -172,7 +172,11 @@ pub fn check_url(setting: &'static str, value: &str) -> Result<Url, ConfigError>
     match url.scheme() {
         "https" => {}
         "http" if is_loopback(&url) => {}
-        "http" => return Err(invalid("must use https (http is allowed only on this computer)")),
+        "http" => {
+            return Err(invalid(
+                "must use https (http is allowed only on this computer)",
+            ))
+        }
         _ => return Err(invalid("must be an https:// address")),
     }
     if url.host().is_none() {
@@ -198,7 +202,8 @@ pub fn join_path(base: &Url, path: &str) -> Url {
 impl Settings {
     pub fn from_raw(raw: RawSettings) -> Result<Settings, ConfigError> {
         let nonempty = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
-        let url = |setting, v: Option<String>| nonempty(v).map(|s| check_url(setting, &s)).transpose();
+        let url =
+            |setting, v: Option<String>| nonempty(v).map(|s| check_url(setting, &s)).transpose();
         let auth_url = url("auth_url", raw.auth_url)?.ok_or(ConfigError::Missing("auth_url"))?;
         let client_id = nonempty(raw.client_id).ok_or(ConfigError::Missing("client_id"))?;
         if client_id.len() > 256 || client_id.chars().any(char::is_control) {
@@ -294,12 +299,33 @@ mod tests {
 
     #[test]
     fn only_https_or_loopback() {
-        for ok in ["https://x.example", "http://127.0.0.1:3000", "http://localhost:1", "http://[::1]:8"] {
+        for ok in [
+            "https://x.example",
+            "http://127.0.0.1:3000",
+            "http://localhost:1",
+            "http://[::1]:8",
+        ] {
             assert!(Settings::from_raw(raw(ok)).is_ok(), "{ok}");
         }
-        for bad in ["http://x.example", "ftp://x.example", "file:///etc/passwd", "javascript:alert(1)", "nope", "https://u:p@x.example"] {
+        for bad in [
+            "http://x.example",
+            "ftp://x.example",
+            "file:///etc/passwd",
+            "javascript:alert(1)",
+            "nope",
+            "https://u:p@x.example",
+        ] {
             let e = Settings::from_raw(raw(bad)).unwrap_err();
-            assert!(matches!(e, ConfigError::Invalid { setting: "auth_url", .. }), "{bad}: {e}");
+            assert!(
+                matches!(
+                    e,
+                    ConfigError::Invalid {
+                        setting: "auth_url",
+                        ..
+                    }
+                ),
+                "{bad}: {e}"
+            );
         }
         let e = Settings::from_raw(RawSettings {
             token_endpoint: Some("http://evil.example/token".into()),
@@ -325,10 +351,13 @@ mod tests {
     fn flags_win_over_the_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sub/config.toml");
-        write_file(&path, &RawSettings {
-            scope: Some("read".into()),
-            ..raw("https://file.example")
-        })
+        write_file(
+            &path,
+            &RawSettings {
+                scope: Some("read".into()),
+                ..raw("https://file.example")
+            },
+        )
         .unwrap();
         let s = Settings::load(raw("https://flag.example"), Some(&path)).unwrap();
         assert_eq!(s.auth_url.as_str(), "https://flag.example/");
@@ -340,7 +369,11 @@ mod tests {
 
     #[test]
     fn a_missing_file_is_empty() {
-        let e = Settings::load(RawSettings::default(), Some(Path::new("/nonexistent/p.toml"))).unwrap_err();
+        let e = Settings::load(
+            RawSettings::default(),
+            Some(Path::new("/nonexistent/p.toml")),
+        )
+        .unwrap_err();
         assert!(e.is_not_configured());
     }
 

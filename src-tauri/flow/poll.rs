@@ -139,7 +139,8 @@ where
             _ = sleep_until(deadline) => return Err(FlowError::Expired),
             answer = poll() => answer,
         };
-        let next_poll_in = |s: &PollSchedule| (last_sent + s.delay()).saturating_duration_since(Instant::now());
+        let next_poll_in =
+            |s: &PollSchedule| (last_sent + s.delay()).saturating_duration_since(Instant::now());
         match answer {
             PollAnswer::Token(token) => return Ok(token),
             PollAnswer::Failed(e) => return Err(e),
@@ -188,7 +189,11 @@ mod tests {
         interval: Duration,
         expires_in: Duration,
         answers: Vec<PollAnswer<&'static str>>,
-    ) -> (Result<&'static str, FlowError>, Vec<Duration>, Vec<PollProgress>) {
+    ) -> (
+        Result<&'static str, FlowError>,
+        Vec<Duration>,
+        Vec<PollProgress>,
+    ) {
         let start = Instant::now();
         let answers = Arc::new(Mutex::new(VecDeque::from(answers)));
         let sent = Arc::new(Mutex::new(Vec::new()));
@@ -203,7 +208,11 @@ mod tests {
                 let sent = sent.clone();
                 async move {
                     sent.lock().unwrap().push(start.elapsed());
-                    answers.lock().unwrap().pop_front().unwrap_or(PollAnswer::Pending)
+                    answers
+                        .lock()
+                        .unwrap()
+                        .pop_front()
+                        .unwrap_or(PollAnswer::Pending)
                 }
             },
         )
@@ -217,11 +226,22 @@ mod tests {
         let (r, sent, _) = run(
             5 * S,
             300 * S,
-            vec![PollAnswer::Pending, PollAnswer::Pending, PollAnswer::Token("t")],
+            vec![
+                PollAnswer::Pending,
+                PollAnswer::Pending,
+                PollAnswer::Token("t"),
+            ],
         )
         .await;
         assert_eq!(r.unwrap(), "t");
-        assert_eq!(sent, vec![5 * S + POLL_MARGIN, 2 * (5 * S + POLL_MARGIN), 3 * (5 * S + POLL_MARGIN)]);
+        assert_eq!(
+            sent,
+            vec![
+                5 * S + POLL_MARGIN,
+                2 * (5 * S + POLL_MARGIN),
+                3 * (5 * S + POLL_MARGIN)
+            ]
+        );
     }
 
     #[tokio::test(start_paused = true)]
@@ -272,7 +292,11 @@ mod tests {
         assert_eq!(gaps, vec![10.2, 20.2, 40.2, 60.2, 60.2, 5.2]);
         assert!(matches!(
             progress[1],
-            PollProgress::Retrying { kind: "server_error", attempt: 1, .. }
+            PollProgress::Retrying {
+                kind: "server_error",
+                attempt: 1,
+                ..
+            }
         ));
     }
 
@@ -312,7 +336,7 @@ mod tests {
             start + 7 * S,
             &CancellationToken::new(),
             |_| {},
-            || std::future::pending(),
+            std::future::pending,
         )
         .await;
         assert!(matches!(r, Err(FlowError::Expired)));

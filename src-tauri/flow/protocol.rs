@@ -198,7 +198,10 @@ pub fn parse_token(body: &[u8]) -> Result<TokenResponse, ProtocolError> {
     let f = Fields::parse(body)?;
     let created_at = match f.present("created_at") {
         None => None,
-        Some(v) => Some(v.as_i64().ok_or(invalid("created_at", "not a whole number"))?),
+        Some(v) => Some(
+            v.as_i64()
+                .ok_or(invalid("created_at", "not a whole number"))?,
+        ),
     };
     Ok(TokenResponse {
         access_token: Secret::new(f.string("access_token", MAX_FIELD_LEN)?),
@@ -222,7 +225,10 @@ pub fn parse_error(body: &[u8]) -> Option<ErrorResponse> {
     let error = f.string("error", 256).ok()?;
     Some(ErrorResponse {
         error,
-        error_description: f.opt_string("error_description", MAX_FIELD_LEN).ok().flatten(),
+        error_description: f
+            .opt_string("error_description", MAX_FIELD_LEN)
+            .ok()
+            .flatten(),
     })
 }
 
@@ -317,23 +323,42 @@ mod tests {
     fn expires_in_is_required_positive_and_clamped() {
         let p = |e: &str| {
             parse_device_authorization(
-                format!(r#"{{"device_code":"d","user_code":"U","verification_uri":"https://x/"{e}}}"#)
-                    .as_bytes(),
+                format!(
+                    r#"{{"device_code":"d","user_code":"U","verification_uri":"https://x/"{e}}}"#
+                )
+                .as_bytes(),
             )
         };
         assert_eq!(p("").unwrap_err(), ProtocolError::Missing("expires_in"));
-        assert_eq!(p(r#","expires_in":0"#).unwrap_err(), invalid("expires_in", "zero"));
-        assert_eq!(p(r#","expires_in":-5"#).unwrap_err(), invalid("expires_in", "negative"));
-        assert_eq!(p(r#","expires_in":99999999999999"#).unwrap().expires_in, MAX_EXPIRES_IN);
+        assert_eq!(
+            p(r#","expires_in":0"#).unwrap_err(),
+            invalid("expires_in", "zero")
+        );
+        assert_eq!(
+            p(r#","expires_in":-5"#).unwrap_err(),
+            invalid("expires_in", "negative")
+        );
+        assert_eq!(
+            p(r#","expires_in":99999999999999"#).unwrap().expires_in,
+            MAX_EXPIRES_IN
+        );
     }
 
     #[test]
     fn device_authorization_rejects_missing_or_wrong_fields() {
-        assert_eq!(parse_device_authorization(b"<html>").unwrap_err(), ProtocolError::NotJson);
-        assert_eq!(parse_device_authorization(b"[1]").unwrap_err(), ProtocolError::NotAnObject);
         assert_eq!(
-            parse_device_authorization(br#"{"user_code":"U","verification_uri":"https://x/","expires_in":5}"#)
-                .unwrap_err(),
+            parse_device_authorization(b"<html>").unwrap_err(),
+            ProtocolError::NotJson
+        );
+        assert_eq!(
+            parse_device_authorization(b"[1]").unwrap_err(),
+            ProtocolError::NotAnObject
+        );
+        assert_eq!(
+            parse_device_authorization(
+                br#"{"user_code":"U","verification_uri":"https://x/","expires_in":5}"#
+            )
+            .unwrap_err(),
             ProtocolError::Missing("device_code")
         );
         assert_eq!(
@@ -372,7 +397,10 @@ mod tests {
 
     #[test]
     fn token_needs_an_access_token() {
-        assert_eq!(parse_token(b"{}").unwrap_err(), ProtocolError::Missing("access_token"));
+        assert_eq!(
+            parse_token(b"{}").unwrap_err(),
+            ProtocolError::Missing("access_token")
+        );
         assert_eq!(
             parse_token(br#"{"access_token":""}"#).unwrap_err(),
             invalid("access_token", "empty")
@@ -420,7 +448,10 @@ mod tests {
         assert_eq!(p.member_since, None);
         let bare = parse_profile(br#"{"sub":"abc"}"#).unwrap();
         assert_eq!(bare.display_name, "abc");
-        assert_eq!(parse_profile(br#"{"email":"a"}"#).unwrap_err(), ProtocolError::Missing("id"));
+        assert_eq!(
+            parse_profile(br#"{"email":"a"}"#).unwrap_err(),
+            ProtocolError::Missing("id")
+        );
     }
 
     #[test]

@@ -1,0 +1,66 @@
+//! Helpers shared by the integration tests: a demo platform on loopback and a client for it.
+#![allow(dead_code)]
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use demo_platform::{DemoOptions, DemoPlatform, DEMO_CLIENT_ID};
+use passerelle::flow::http::Timeouts;
+use passerelle::flow::{DeviceFlowClient, PollProgress, RawSettings, Settings};
+
+/// Codes poll every second in tests, to keep them quick.
+pub fn fast_options() -> DemoOptions {
+    DemoOptions {
+        interval: Duration::from_secs(1),
+        ..DemoOptions::default()
+    }
+}
+
+pub async fn platform(options: DemoOptions) -> DemoPlatform {
+    DemoPlatform::start(options)
+        .await
+        .expect("demo platform starts")
+}
+
+pub fn raw_settings(platform: &DemoPlatform) -> RawSettings {
+    RawSettings {
+        auth_url: Some(platform.auth_url().into()),
+        api_url: Some(platform.api_url().into()),
+        client_id: Some(DEMO_CLIENT_ID.into()),
+        token_store: Some("memory".into()),
+        ..RawSettings::default()
+    }
+}
+
+/// Short timeouts so that "slow answer" faults are quick to hit.
+pub const TEST_TIMEOUTS: Timeouts = Timeouts {
+    connect: Duration::from_secs(2),
+    request: Duration::from_secs(1),
+};
+
+pub fn client_with(raw: RawSettings) -> DeviceFlowClient {
+    DeviceFlowClient::with_timeouts(
+        Settings::from_raw(raw).expect("valid settings"),
+        TEST_TIMEOUTS,
+    )
+    .expect("client")
+}
+
+pub fn client(platform: &DemoPlatform) -> DeviceFlowClient {
+    client_with(raw_settings(platform))
+}
+
+/// Collects progress reports.
+#[derive(Clone, Default)]
+pub struct Progress(pub Arc<Mutex<Vec<PollProgress>>>);
+
+impl Progress {
+    pub fn sink(&self) -> impl FnMut(PollProgress) + use<> {
+        let seen = self.0.clone();
+        move |p| seen.lock().unwrap().push(p)
+    }
+
+    pub fn all(&self) -> Vec<PollProgress> {
+        self.0.lock().unwrap().clone()
+    }
+}
