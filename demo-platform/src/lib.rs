@@ -75,6 +75,8 @@ struct Shared {
     polls: Mutex<HashMap<String, PollLog>>,
     auth_base: String,
     discovery: bool,
+    /// Every device code and token handed out, so tests can look for leaks.
+    issued: Mutex<Vec<String>>,
 }
 
 type App = Arc<Shared>;
@@ -120,6 +122,7 @@ impl DemoPlatform {
             polls: Mutex::default(),
             auth_base: auth_url.clone(),
             discovery: options.discovery,
+            issued: Mutex::default(),
         });
         let stop = CancellationToken::new();
         let api = api_routes().with_state(shared.clone());
@@ -202,6 +205,11 @@ impl DemoPlatform {
             .get(device_code)
             .cloned()
             .unwrap_or_default()
+    }
+
+    /// Every device code, access token and refresh token handed out so far.
+    pub fn issued_secrets(&self) -> Vec<String> {
+        self.shared.issued.lock().unwrap().clone()
     }
 
     /// Changes the lifetime of codes and tokens issued from now on.
@@ -341,6 +349,7 @@ async fn authorize_device(State(app): State<App>, headers: HeaderMap, body: Byte
         &client_id,
         params.get("scope").map(String::as_str),
     );
+    app.issued.lock().unwrap().push(device_code.clone());
     let verification_uri = format!("{}/oauth/device", app.auth_base);
     Json(json!({
         "device_code": device_code,
@@ -353,7 +362,11 @@ async fn authorize_device(State(app): State<App>, headers: HeaderMap, body: Byte
     .into_response()
 }
 
-fn token_json(t: &state::TokenRecord, lifetime: Duration) -> Response {
+fn token_json(app: &App, t: &state::TokenRecord, lifetime: Duration) -> Response {
+    app.issued
+        .lock()
+        .unwrap()
+        .extend([t.access_token.clone(), t.refresh_token.clone()]);
     Json(json!({
         "access_token": t.access_token,
         "token_type": "Bearer",
@@ -382,7 +395,7 @@ async fn token_endpoint(State(app): State<App>, headers: HeaderMap, body: Bytes)
                     .poll(&settings, device_code, &client_id, Instant::now());
             use state::PollOutcome::*;
             match outcome {
-                Token(t) => token_json(&t, settings.token_lifetime),
+                Token(t) => token_json(&app, &t, settings.token_lifetime),
                 Pending => oauth_error(bad, "authorization_pending", "The authorization request is still pending."),
                 SlowDown => oauth_error(bad, "slow_down", "A variation of 'authorization_pending', the authorization server is still waiting for the user to approve the request, but polling should be slowed down."),
                 Denied => oauth_error(bad, "access_denied", "The resource owner or authorization server denied the request."),
@@ -396,7 +409,7 @@ async fn token_endpoint(State(app): State<App>, headers: HeaderMap, body: Bytes)
                 .map(String::as_str)
                 .unwrap_or("");
             match app.store.lock().unwrap().refresh(&settings, refresh, &client_id) {
-                Some(t) => token_json(&t, settings.token_lifetime),
+                Some(t) => token_json(&app, &t, settings.token_lifetime),
                 None => oauth_error(bad, "invalid_grant", "The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client."),
             }
         }

@@ -1,0 +1,58 @@
+//! The desktop app: Tauri wiring around the device-flow client.
+
+pub mod commands;
+pub mod controller;
+pub mod desktop;
+pub mod error;
+pub mod qr;
+pub mod url_policy;
+pub mod view;
+
+use std::sync::Arc;
+
+use tauri::{Manager, WebviewWindowBuilder};
+
+pub use controller::Controller;
+
+use crate::flow::config::default_config_path;
+use crate::flow::RawSettings;
+
+/// Only the app's own pages load in its webview; links elsewhere are refused.
+pub fn is_app_url(url: &url::Url) -> bool {
+    match url.scheme() {
+        "tauri" => url.host_str() == Some("localhost"),
+        "http" | "https" => url.host_str() == Some("tauri.localhost"),
+        _ => false,
+    }
+}
+
+/// Runs the app until its window is closed.
+pub fn run(cli: RawSettings) {
+    tauri::Builder::default()
+        .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_clipboard_manager::init())
+        .setup(move |app| {
+            let desktop = Arc::new(desktop::TauriDesktop(app.handle().clone()));
+            app.manage(Controller::new(desktop, cli, default_config_path()));
+            let config = app
+                .config()
+                .app
+                .windows
+                .first()
+                .cloned()
+                .ok_or("no window in tauri.conf.json")?;
+            WebviewWindowBuilder::from_config(app.handle(), &config)?
+                .on_navigation(|url| {
+                    let allowed = is_app_url(url);
+                    if !allowed {
+                        tracing::warn!(%url, "blocked navigation away from the app");
+                    }
+                    allowed
+                })
+                .build()?;
+            Ok(())
+        })
+        .invoke_handler(crate::app_commands!())
+        .run(tauri::generate_context!())
+        .expect("Passerelle could not start");
+}

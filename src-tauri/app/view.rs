@@ -1,0 +1,178 @@
+//! What the window shows, pushed by the backend over a channel. Holds no secret: tokens
+//! and the device code never leave Rust.
+
+use serde::Serialize;
+
+use crate::flow::{PollProgress, Profile};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum View {
+    /// No platform configured yet: ask for its address and the client id.
+    Setup {
+        auth_url: String,
+        client_id: String,
+    },
+    /// A stored session is being restored (quietly, after the first paint).
+    Restoring,
+    SignedOut {
+        /// Why we are here, when it is worth saying: `signed_out`, `revocation_failed`,
+        /// `session_ended`.
+        notice: Option<&'static str>,
+    },
+    /// Asking the platform for a code.
+    Starting,
+    CodeShown(CodeShown),
+    Error {
+        kind: &'static str,
+        /// Our own words for support, never the server's.
+        message: String,
+    },
+    SignedIn {
+        profile: ProfileView,
+        platform: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CodeShown {
+    /// Exactly as the platform gave it; this is what is copied.
+    pub user_code: String,
+    /// Grouped for reading (`ABCD-EFGH`).
+    pub user_code_display: String,
+    pub verification_uri: String,
+    /// A QR code of the complete verification URL, as a `data:` SVG image.
+    pub qr_code: String,
+    /// When the code dies, in milliseconds since the Unix epoch.
+    pub expires_at_ms: u64,
+    pub status: Status,
+    /// False when the verification URL failed the safety checks: shown as text only.
+    pub can_open: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Status {
+    Waiting {
+        next_poll_in_secs: u64,
+    },
+    SlowedDown {
+        interval_secs: u64,
+        next_poll_in_secs: u64,
+    },
+    Retrying {
+        reason: &'static str,
+        next_poll_in_secs: u64,
+    },
+    /// Approved: fetching the profile.
+    Approved,
+}
+
+impl From<&PollProgress> for Status {
+    fn from(p: &PollProgress) -> Self {
+        let secs = |d: &std::time::Duration| d.as_secs_f64().round() as u64;
+        match p {
+            PollProgress::Waiting { next_poll_in } => Status::Waiting {
+                next_poll_in_secs: secs(next_poll_in),
+            },
+            PollProgress::SlowedDown {
+                interval,
+                next_poll_in,
+            } => Status::SlowedDown {
+                interval_secs: secs(interval),
+                next_poll_in_secs: secs(next_poll_in),
+            },
+            PollProgress::Retrying {
+                kind, next_poll_in, ..
+            } => Status::Retrying {
+                reason: kind,
+                next_poll_in_secs: secs(next_poll_in),
+            },
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProfileView {
+    pub display_name: String,
+    pub email: Option<String>,
+    /// ISO 8601 (or the platform's own date); the window formats it for the learner's locale.
+    pub member_since: Option<String>,
+    pub initials: String,
+}
+
+impl From<&Profile> for ProfileView {
+    fn from(p: &Profile) -> Self {
+        Self {
+            display_name: p.display_name.clone(),
+            email: p.email.clone(),
+            member_since: p.member_since.clone(),
+            initials: initials(p),
+        }
+    }
+}
+
+fn initials(p: &Profile) -> String {
+    let first_letter = |s: &str| s.trim().chars().find(|c| c.is_alphanumeric());
+    let from_names = [p.first_name.as_deref(), p.last_name.as_deref()]
+        .into_iter()
+        .flatten()
+        .filter_map(first_letter)
+        .collect::<String>();
+    let letters = if from_names.is_empty() {
+        p.display_name
+            .split_whitespace()
+            .take(2)
+            .filter_map(first_letter)
+            .collect()
+    } else {
+        from_names
+    };
+    letters.to_uppercase()
+}
+
+/// `ABCD1234` → `ABCD-1234`; codes of other shapes are shown as given.
+pub fn group_user_code(code: &str) -> String {
+    let is_plain = code.chars().all(|c| c.is_ascii_alphanumeric());
+    if is_plain && code.len() == 8 {
+        format!("{}-{}", &code[..4], &code[4..])
+    } else {
+        code.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_eight_character_codes() {
+        assert_eq!(group_user_code("ABCD1234"), "ABCD-1234");
+        assert_eq!(group_user_code("WDJB-MJHT"), "WDJB-MJHT");
+        assert_eq!(group_user_code("ABC"), "ABC");
+    }
+
+    #[test]
+    fn initials_from_names_or_display_name() {
+        let mut p = crate::flow::protocol::parse_profile(
+            br#"{"id":1,"firstname":"camille","lastname":"Martin"}"#,
+        )
+        .unwrap();
+        assert_eq!(ProfileView::from(&p).initials, "CM");
+        p.first_name = None;
+        p.last_name = None;
+        p.display_name = "Ada Lovelace King".into();
+        assert_eq!(ProfileView::from(&p).initials, "AL");
+        p.display_name = "<>".into();
+        assert_eq!(ProfileView::from(&p).initials, "");
+    }
+
+    #[test]
+    fn serialises_with_a_state_tag() {
+        let v = serde_json::to_value(View::SignedOut { notice: None }).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"state": "signed_out", "notice": null})
+        );
+    }
+}

@@ -1,0 +1,302 @@
+//! The app's commands through Tauri's mock runtime, against the demo platform.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::*;
+use demo_platform::{Decision, DemoPlatform};
+use passerelle::app::desktop::RecordingDesktop;
+use passerelle::app::view::View;
+use passerelle::app::Controller;
+use passerelle::flow::RawSettings;
+use serde_json::Value;
+use tauri::ipc::{CallbackFn, InvokeBody, InvokeResponseBody};
+use tauri::test::{
+    get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY,
+};
+use tauri::webview::InvokeRequest;
+use tauri::{Manager, WebviewWindow, WebviewWindowBuilder};
+
+struct Harness {
+    _app: tauri::App<MockRuntime>,
+    window: WebviewWindow<MockRuntime>,
+    desktop: Arc<RecordingDesktop>,
+    /// Every view pushed over the channel, as the window received it (JSON).
+    pushed: Arc<Mutex<Vec<String>>>,
+    _config: tempfile::TempDir,
+}
+
+fn harness(raw: RawSettings) -> Harness {
+    let desktop = Arc::new(RecordingDesktop::default());
+    let config = tempfile::tempdir().unwrap();
+    let controller = Controller::new(
+        desktop.clone(),
+        raw,
+        Some(config.path().join("config.toml")),
+    );
+    let app = mock_builder()
+        .invoke_handler(passerelle::app_commands!())
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    app.manage(controller);
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    let pushed = Arc::new(Mutex::new(Vec::new()));
+    let sink = pushed.clone();
+    let channel = tauri::ipc::Channel::<View>::new(move |body| {
+        if let InvokeResponseBody::Json(json) = body {
+            sink.lock().unwrap().push(json);
+        }
+        Ok(())
+    });
+    let state = app.state::<Controller>();
+    state.connect(channel);
+    Harness {
+        _app: app,
+        window,
+        desktop,
+        pushed,
+        _config: config,
+    }
+}
+
+impl Harness {
+    fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        get_ipc_response(
+            &self.window,
+            InvokeRequest {
+                cmd: cmd.into(),
+                callback: CallbackFn(0),
+                error: CallbackFn(1),
+                url: "tauri://localhost".parse().unwrap(),
+                body: InvokeBody::Json(args),
+                headers: Default::default(),
+                invoke_key: INVOKE_KEY.to_string(),
+            },
+        )
+        .map(|body| body.deserialize::<Value>().unwrap())
+    }
+
+    fn view(&self) -> View {
+        self.window.state::<Controller>().view()
+    }
+
+    async fn wait_for(&self, what: &str, done: impl Fn(&View) -> bool) -> View {
+        for _ in 0..200 {
+            let view = self.view();
+            if done(&view) {
+                return view;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("timed out waiting for {what}; view is {:?}", self.view());
+    }
+
+    async fn wait_for_code(&self) -> String {
+        match self
+            .wait_for("a code", |v| matches!(v, View::CodeShown(_)))
+            .await
+        {
+            View::CodeShown(c) => c.user_code,
+            _ => unreachable!(),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sign_in_open_copy_and_sign_out() {
+    let platform = platform(fast_options()).await;
+    let h = harness(raw_settings(&platform));
+    assert_eq!(h.view(), View::SignedOut { notice: None });
+
+    h.invoke("start_sign_in", Value::Null).unwrap();
+    // A second start while one runs does not start a second poller.
+    h.invoke("start_sign_in", Value::Null).unwrap();
+    let code = h.wait_for_code().await;
+
+    h.invoke("copy_user_code", Value::Null).unwrap();
+    h.invoke("open_verification_page", Value::Null).unwrap();
+    assert_eq!(
+        *h.desktop.copied.lock().unwrap(),
+        vec![code.clone(), code.clone()]
+    );
+    let opened = h.desktop.opened.lock().unwrap().clone();
+    assert_eq!(
+        opened,
+        vec![format!(
+            "{}/oauth/device?user_code={code}",
+            platform.auth_url()
+        )]
+    );
+
+    platform.decide(&code, Decision::Approved);
+    let view = h
+        .wait_for("the profile", |v| matches!(v, View::SignedIn { .. }))
+        .await;
+    let View::SignedIn { profile, .. } = view else {
+        unreachable!()
+    };
+    assert_eq!(profile.display_name, "Camille Martin");
+    assert_eq!(profile.initials, "CM");
+
+    // One code only was asked for, despite the double start.
+    let pushed = h.pushed.lock().unwrap().clone();
+    let codes: std::collections::HashSet<String> = pushed
+        .iter()
+        .filter_map(|json| serde_json::from_str::<Value>(json).ok())
+        .filter_map(|v| v["user_code"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(codes.len(), 1, "{pushed:?}");
+
+    h.invoke("sign_out", Value::Null).unwrap();
+    assert_eq!(
+        h.view(),
+        View::SignedOut {
+            notice: Some("signed_out")
+        }
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn nothing_secret_reaches_the_window() {
+    let platform = platform(fast_options()).await;
+    let h = harness(raw_settings(&platform));
+    h.invoke("start_sign_in", Value::Null).unwrap();
+    let code = h.wait_for_code().await;
+    platform.decide(&code, Decision::Approved);
+    h.wait_for("the profile", |v| matches!(v, View::SignedIn { .. }))
+        .await;
+    let everything = h.pushed.lock().unwrap().join("\n");
+    let secrets = platform.issued_secrets();
+    assert_eq!(
+        secrets.len(),
+        3,
+        "a device code, an access token and a refresh token"
+    );
+    for secret in secrets {
+        assert!(
+            !everything.contains(&secret),
+            "a secret was pushed to the window"
+        );
+    }
+    assert!(!everything.contains("access_token") && !everything.contains("device_code"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cancel_and_new_code() {
+    let platform = platform(fast_options()).await;
+    let h = harness(raw_settings(&platform));
+    h.invoke("start_sign_in", Value::Null).unwrap();
+    let first = h.wait_for_code().await;
+    h.invoke("new_code", Value::Null).unwrap();
+    let second = h
+        .wait_for(
+            "a new code",
+            |v| matches!(v, View::CodeShown(c) if c.user_code != first),
+        )
+        .await;
+    assert!(matches!(second, View::CodeShown(_)));
+    h.invoke("cancel_sign_in", Value::Null).unwrap();
+    assert_eq!(h.view(), View::SignedOut { notice: None });
+    let e = h.invoke("open_verification_page", Value::Null).unwrap_err();
+    assert_eq!(e["kind"], "no_sign_in");
+    // The cancelled poller never comes back to change the view.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(h.view(), View::SignedOut { notice: None });
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn errors_become_views_with_a_kind() {
+    let platform = platform(fast_options()).await;
+    let h = harness(raw_settings(&platform));
+    h.invoke("start_sign_in", Value::Null).unwrap();
+    let code = h.wait_for_code().await;
+    platform.decide(&code, Decision::Denied);
+    let view = h
+        .wait_for("an error", |v| matches!(v, View::Error { .. }))
+        .await;
+    assert!(
+        matches!(view, View::Error { kind: "denied", .. }),
+        "{view:?}"
+    );
+    h.invoke("back", Value::Null).unwrap();
+    assert_eq!(h.view(), View::SignedOut { notice: None });
+
+    let down = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", l.local_addr().unwrap())
+    };
+    let h = harness(RawSettings {
+        auth_url: Some(down),
+        client_id: Some("x".into()),
+        ..RawSettings::default()
+    });
+    h.invoke("start_sign_in", Value::Null).unwrap();
+    let view = h
+        .wait_for("an error", |v| matches!(v, View::Error { .. }))
+        .await;
+    assert!(
+        matches!(
+            view,
+            View::Error {
+                kind: "unreachable",
+                ..
+            }
+        ),
+        "{view:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_foreign_verification_page_is_not_opened() {
+    let platform: DemoPlatform = platform(fast_options()).await;
+    // The app talks to the platform as `localhost`; the platform names itself 127.0.0.1.
+    let h = harness(RawSettings {
+        auth_url: Some(platform.auth_url().replace("127.0.0.1", "localhost")),
+        ..raw_settings(&platform)
+    });
+    h.invoke("start_sign_in", Value::Null).unwrap();
+    let view = h
+        .wait_for("a code", |v| matches!(v, View::CodeShown(_)))
+        .await;
+    assert!(matches!(view, View::CodeShown(ref c) if !c.can_open));
+    let e = h.invoke("open_verification_page", Value::Null).unwrap_err();
+    assert_eq!(e["kind"], "unsafe_url");
+    assert!(h.desktop.opened.lock().unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn first_start_asks_for_the_platform() {
+    let h = harness(RawSettings::default());
+    assert!(matches!(h.view(), View::Setup { .. }));
+    let e = h.invoke("start_sign_in", Value::Null).unwrap_err();
+    assert_eq!(e["kind"], "not_configured");
+    let e = h
+        .invoke(
+            "save_setup",
+            serde_json::json!({"authUrl": "http://platform.example", "clientId": "c"}),
+        )
+        .unwrap_err();
+    assert_eq!(e["kind"], "invalid_auth_url");
+    let e = h
+        .invoke(
+            "save_setup",
+            serde_json::json!({"authUrl": "https://platform.example", "clientId": " "}),
+        )
+        .unwrap_err();
+    assert_eq!(e["kind"], "invalid_client_id");
+    h.invoke(
+        "save_setup",
+        serde_json::json!({"authUrl": "https://platform.example", "clientId": "c"}),
+    )
+    .unwrap();
+    assert_eq!(h.view(), View::SignedOut { notice: None });
+    let saved = std::fs::read_to_string(h._config.path().join("config.toml")).unwrap();
+    assert!(
+        saved.contains("auth_url = \"https://platform.example\""),
+        "{saved}"
+    );
+}
