@@ -97,6 +97,10 @@ struct App {
 
 impl App {
     async fn launch(auth_url: &str) -> App {
+        Self::launch_in(auth_url, "en_US.UTF-8").await
+    }
+
+    async fn launch_in(auth_url: &str, lang: &str) -> App {
         let scratch = tempfile::tempdir().unwrap();
         let bin = scratch.path().join("bin");
         std::fs::create_dir_all(&bin).unwrap();
@@ -129,7 +133,7 @@ impl App {
             .env("PASSERELLE_TOKEN_STORE", "memory")
             .env("XDG_CONFIG_HOME", scratch.path().join("config"))
             .env("XDG_DATA_HOME", scratch.path().join("data"))
-            .env("LANG", "en_US.UTF-8")
+            .env("LANG", lang)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -429,5 +433,21 @@ async fn the_platform_is_down_at_start() {
     // Try again while still down: the same words, and the window still answers.
     app.click("retry").await;
     app.wait_visible("error").await;
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn speaks_french_on_a_french_system() {
+    if skip() {
+        return;
+    }
+    let _one = ONE_AT_A_TIME.lock().await;
+    let platform = platform(fast_options()).await;
+    let app = App::launch_in(platform.auth_url(), "fr_FR.UTF-8").await;
+    assert_eq!(app.wait_visible("sign-in").await, "Se connecter");
+    app.click("sign-in").await;
+    app.wait_text("status", |t| t.starts_with("En attente")).await;
+    app.wait_text("expires-in", |t| t.starts_with("Le code expire")).await;
+    app.screenshot("8-code-shown-fr").await;
     app.close().await;
 }

@@ -1,6 +1,6 @@
 // Renders the view the backend pushes. Holds no secret and decides nothing: every action
 // is a command, and the backend answers with a new view.
-import { lang, t } from "./i18n.js";
+import { lang, locale, t } from "./i18n.js";
 
 const { invoke, Channel } = window.__TAURI__.core;
 const $ = (id) => document.getElementById(id);
@@ -49,7 +49,7 @@ function statusText(status) {
     case "slowed_down":
       return t("status_slowed_down", { secs: status.interval_secs });
     case "retrying":
-      return t(`status_retry_${status.reason}`, { secs }) || t("status_retry_unexpected", { secs });
+      return t(`status_retry_${status.reason}`, { secs });
     case "approved":
       return t("status_approved");
     default:
@@ -70,7 +70,11 @@ function memberSince(value) {
   if (!value) return "";
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return value;
-  return new Intl.DateTimeFormat(lang, { dateStyle: "long" }).format(date);
+  try {
+    return new Intl.DateTimeFormat(locale, { dateStyle: "long" }).format(date);
+  } catch {
+    return new Intl.DateTimeFormat(lang, { dateStyle: "long" }).format(date);
+  }
 }
 
 const errorWords = {

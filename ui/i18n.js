@@ -125,8 +125,9 @@ const strings = {
   },
 };
 
-const wanted = (navigator.languages && navigator.languages[0]) || navigator.language || "en";
-export const lang = wanted.toLowerCase().startsWith("fr") ? "fr" : "en";
+/** The system's locale (given by the backend), as a BCP 47 tag such as `fr-FR`. */
+export const locale = String(window.__PASSERELLE_LOCALE__ || navigator.language || "en").replace("_", "-").split(".")[0];
+export const lang = locale.toLowerCase().startsWith("fr") ? "fr" : "en";
 
 /** The string for `key` in the learner's language, with `{name}` placeholders filled. */
 export function t(key, params = {}) {

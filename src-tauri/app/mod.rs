@@ -41,7 +41,14 @@ pub fn run(cli: RawSettings) {
                 .first()
                 .cloned()
                 .ok_or("no window in tauri.conf.json")?;
+            // The system's language, which the webview does not always see (e.g. a locale
+            // the C library lacks): the window picks its strings from it.
+            let locale = sys_locale::get_locale().unwrap_or_else(|| "en".into());
             WebviewWindowBuilder::from_config(app.handle(), &config)?
+                .initialization_script(format!(
+                    "window.__PASSERELLE_LOCALE__ = {};",
+                    serde_json::Value::String(locale)
+                ))
                 .on_navigation(|url| {
                     let allowed = is_app_url(url);
                     if !allowed {
