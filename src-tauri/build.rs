@@ -7,6 +7,7 @@ const COMMANDS: &[&str] = &[
     "new_code",
     "open_verification_page",
     "copy_user_code",
+    "retry",
     "back",
     "sign_out",
     "save_setup",

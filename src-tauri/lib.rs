@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod flow;
+pub mod session;
 
 /// Logs to stderr; `RUST_LOG` (e.g. `passerelle=debug`) sets the level. Secrets are never
 /// logged: they are `Secret`s, which print `<redacted>`.

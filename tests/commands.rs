@@ -2,115 +2,23 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use common::harness::*;
 use common::*;
 use demo_platform::{Decision, DemoPlatform};
-use passerelle::app::desktop::RecordingDesktop;
 use passerelle::app::view::View;
-use passerelle::app::Controller;
 use passerelle::flow::RawSettings;
 use serde_json::Value;
-use tauri::ipc::{CallbackFn, InvokeBody, InvokeResponseBody};
-use tauri::test::{
-    get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY,
-};
-use tauri::webview::InvokeRequest;
-use tauri::{Manager, WebviewWindow, WebviewWindowBuilder};
-
-struct Harness {
-    _app: tauri::App<MockRuntime>,
-    window: WebviewWindow<MockRuntime>,
-    desktop: Arc<RecordingDesktop>,
-    /// Every view pushed over the channel, as the window received it (JSON).
-    pushed: Arc<Mutex<Vec<String>>>,
-    _config: tempfile::TempDir,
-}
-
-fn harness(raw: RawSettings) -> Harness {
-    let desktop = Arc::new(RecordingDesktop::default());
-    let config = tempfile::tempdir().unwrap();
-    let controller = Controller::new(
-        desktop.clone(),
-        raw,
-        Some(config.path().join("config.toml")),
-    );
-    let app = mock_builder()
-        .invoke_handler(passerelle::app_commands!())
-        .build(mock_context(noop_assets()))
-        .unwrap();
-    app.manage(controller);
-    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
-    let pushed = Arc::new(Mutex::new(Vec::new()));
-    let sink = pushed.clone();
-    let channel = tauri::ipc::Channel::<View>::new(move |body| {
-        if let InvokeResponseBody::Json(json) = body {
-            sink.lock().unwrap().push(json);
-        }
-        Ok(())
-    });
-    let state = app.state::<Controller>();
-    state.connect(channel);
-    Harness {
-        _app: app,
-        window,
-        desktop,
-        pushed,
-        _config: config,
-    }
-}
-
-impl Harness {
-    fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        get_ipc_response(
-            &self.window,
-            InvokeRequest {
-                cmd: cmd.into(),
-                callback: CallbackFn(0),
-                error: CallbackFn(1),
-                url: "tauri://localhost".parse().unwrap(),
-                body: InvokeBody::Json(args),
-                headers: Default::default(),
-                invoke_key: INVOKE_KEY.to_string(),
-            },
-        )
-        .map(|body| body.deserialize::<Value>().unwrap())
-    }
-
-    fn view(&self) -> View {
-        self.window.state::<Controller>().view()
-    }
-
-    async fn wait_for(&self, what: &str, done: impl Fn(&View) -> bool) -> View {
-        for _ in 0..200 {
-            let view = self.view();
-            if done(&view) {
-                return view;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("timed out waiting for {what}; view is {:?}", self.view());
-    }
-
-    async fn wait_for_code(&self) -> String {
-        match self
-            .wait_for("a code", |v| matches!(v, View::CodeShown(_)))
-            .await
-        {
-            View::CodeShown(c) => c.user_code,
-            _ => unreachable!(),
-        }
-    }
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn sign_in_open_copy_and_sign_out() {
     let platform = platform(fast_options()).await;
     let h = harness(raw_settings(&platform));
-    assert_eq!(h.view(), View::SignedOut { notice: None });
+    h.wait_for("the sign-in view", |v| {
+        *v == View::SignedOut { notice: None }
+    })
+    .await;
 
     h.invoke("start_sign_in", Value::Null).unwrap();
     // A second start while one runs does not start a second poller.
@@ -293,8 +201,11 @@ async fn first_start_asks_for_the_platform() {
         serde_json::json!({"authUrl": "https://platform.example", "clientId": "c"}),
     )
     .unwrap();
-    assert_eq!(h.view(), View::SignedOut { notice: None });
-    let saved = std::fs::read_to_string(h._config.path().join("config.toml")).unwrap();
+    h.wait_for("the sign-in view", |v| {
+        *v == View::SignedOut { notice: None }
+    })
+    .await;
+    let saved = std::fs::read_to_string(h.config.path().join("config.toml")).unwrap();
     assert!(
         saved.contains("auth_url = \"https://platform.example\""),
         "{saved}"

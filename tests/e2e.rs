@@ -11,8 +11,10 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::*;
-use demo_platform::{DemoOptions, DEMO_CLIENT_ID};
+use demo_platform::{Decision, DemoOptions, DemoUser, DEMO_CLIENT_ID};
 use fantoccini::{Client, ClientBuilder, Locator};
+use passerelle::session::keychain::{KeychainStore, SERVICE};
+use passerelle::session::TokenStore;
 use serde_json::json;
 
 /// One window at a time: the machine running the tests may have two cores only.
@@ -87,28 +89,47 @@ async fn connect(port: u16, capabilities: serde_json::Value) -> Client {
     }
 }
 
-/// The app, started by tauri-driver with a stand-in `xdg-open` first on `PATH`.
+/// How to start the app.
+struct Launch<'a> {
+    auth_url: &'a str,
+    lang: &'a str,
+    /// Keep the session in the OS keychain (the Secret Service) instead of memory.
+    keychain: bool,
+}
+
+impl<'a> Launch<'a> {
+    fn new(auth_url: &'a str) -> Self {
+        Self {
+            auth_url,
+            lang: "en_US.UTF-8",
+            keychain: false,
+        }
+    }
+}
+
+/// The app, started by tauri-driver with a stand-in `xdg-open` first on `PATH`, its own
+/// config and data folders, and its output captured to a file.
 struct App {
     client: Client,
-    opened_log: PathBuf,
+    scratch: tempfile::TempDir,
     _driver: Process,
-    _scratch: tempfile::TempDir,
 }
 
 impl App {
-    async fn launch(auth_url: &str) -> App {
-        Self::launch_in(auth_url, "en_US.UTF-8").await
+    async fn launch(options: Launch<'_>) -> App {
+        Self::launch_in(options, tempfile::tempdir().unwrap()).await
     }
 
-    async fn launch_in(auth_url: &str, lang: &str) -> App {
-        let scratch = tempfile::tempdir().unwrap();
+    async fn launch_in(options: Launch<'_>, scratch: tempfile::TempDir) -> App {
         let bin = scratch.path().join("bin");
         std::fs::create_dir_all(&bin).unwrap();
-        let opened_log = scratch.path().join("opened.txt");
         let stub = bin.join("xdg-open");
         std::fs::write(
             &stub,
-            format!("#!/bin/sh\necho \"$1\" >> '{}'\n", opened_log.display()),
+            format!(
+                "#!/bin/sh\necho \"$1\" >> '{}'\n",
+                scratch.path().join("opened.txt").display()
+            ),
         )
         .unwrap();
         use std::os::unix::fs::PermissionsExt;
@@ -117,6 +138,11 @@ impl App {
             &std::env::var_os("PATH").unwrap_or_default(),
         )))
         .unwrap();
+        let output = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(scratch.path().join("output.log"))
+            .unwrap();
 
         let (port, native_port) = (free_port(), free_port());
         let driver = Command::new(find_tool("tauri-driver"))
@@ -130,12 +156,21 @@ impl App {
             .arg(find_tool("WebKitWebDriver"))
             .env("PATH", path)
             .env("PASSERELLE_CONFIG", scratch.path().join("config.toml"))
-            .env("PASSERELLE_TOKEN_STORE", "memory")
+            .env(
+                "PASSERELLE_TOKEN_STORE",
+                if options.keychain {
+                    "keychain"
+                } else {
+                    "memory"
+                },
+            )
             .env("XDG_CONFIG_HOME", scratch.path().join("config"))
             .env("XDG_DATA_HOME", scratch.path().join("data"))
-            .env("LANG", lang)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .env("XDG_CACHE_HOME", scratch.path().join("cache"))
+            .env("RUST_LOG", "passerelle=trace")
+            .env("LANG", options.lang)
+            .stdout(output.try_clone().unwrap())
+            .stderr(output)
             .spawn()
             .expect("tauri-driver starts");
         let driver = Process(driver);
@@ -145,17 +180,28 @@ impl App {
                 "browserName": "wry",
                 "tauri:options": {
                     "application": env!("CARGO_BIN_EXE_passerelle"),
-                    "args": ["--auth-url", auth_url, "--client-id", DEMO_CLIENT_ID],
+                    "args": ["--auth-url", options.auth_url, "--client-id", DEMO_CLIENT_ID],
                 }
             }),
         )
         .await;
         App {
             client,
-            opened_log,
+            scratch,
             _driver: driver,
-            _scratch: scratch,
         }
+    }
+
+    /// Quits the app and starts it again, with the same folders.
+    async fn restart(self, options: Launch<'_>) -> App {
+        let App {
+            client,
+            scratch,
+            _driver,
+        } = self;
+        let _ = client.close().await;
+        drop(_driver);
+        Self::launch_in(options, scratch).await
     }
 
     fn testid(id: &str) -> Locator<'_> {
@@ -207,16 +253,44 @@ impl App {
     }
 
     async fn screenshot(&self, name: &str) {
+        // Let the last change be painted.
+        tokio::time::sleep(Duration::from_millis(300)).await;
         if let Ok(png) = self.client.screenshot().await {
             std::fs::write(artifacts().join(format!("{name}.png")), png).unwrap();
         }
+    }
+
+    async fn script(&self, code: &str, args: Vec<serde_json::Value>) -> serde_json::Value {
+        self.client.execute(code, args).await.unwrap()
+    }
+
+    async fn script_async(&self, code: &str, args: Vec<serde_json::Value>) -> serde_json::Value {
+        self.client.execute_async(code, args).await.unwrap()
+    }
+
+    /// Every file under the app's folders and its captured output.
+    fn files(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        fn walk(dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if let Ok(bytes) = std::fs::read(&path) {
+                    out.push((path, bytes));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(self.scratch.path(), &mut out);
+        out
     }
 
     /// The URLs the app asked the desktop to open.
     async fn opened(&self) -> Vec<String> {
         let deadline = Instant::now() + WAIT;
         loop {
-            let text = std::fs::read_to_string(&self.opened_log).unwrap_or_default();
+            let text =
+                std::fs::read_to_string(self.scratch.path().join("opened.txt")).unwrap_or_default();
             if !text.is_empty() || Instant::now() > deadline {
                 return text.lines().map(str::to_owned).collect();
             }
@@ -324,7 +398,7 @@ async fn sign_in_through_the_browser_and_see_the_profile() {
     }
     let _one = ONE_AT_A_TIME.lock().await;
     let platform = platform(fast_options()).await;
-    let app = App::launch(platform.auth_url()).await;
+    let app = App::launch(Launch::new(platform.auth_url())).await;
     app.wait_visible("sign-in").await;
     app.screenshot("1-signed-out").await;
 
@@ -375,7 +449,7 @@ async fn denied_in_the_browser() {
     }
     let _one = ONE_AT_A_TIME.lock().await;
     let platform = platform(fast_options()).await;
-    let app = App::launch(platform.auth_url()).await;
+    let app = App::launch(Launch::new(platform.auth_url())).await;
     let code = signed_out_to_code(&app).await;
     let browser = Browser::launch().await;
     let url = format!("{}/oauth/device?user_code={code}", platform.auth_url());
@@ -400,7 +474,7 @@ async fn expired_code_then_try_again() {
         ..fast_options()
     })
     .await;
-    let app = App::launch(platform.auth_url()).await;
+    let app = App::launch(Launch::new(platform.auth_url())).await;
     let first = signed_out_to_code(&app).await;
     assert_eq!(app.wait_visible("error").await, "The code expired");
     app.screenshot("6-error-expired").await;
@@ -423,7 +497,7 @@ async fn the_platform_is_down_at_start() {
     }
     let _one = ONE_AT_A_TIME.lock().await;
     let down = format!("http://127.0.0.1:{}", free_port());
-    let app = App::launch(&down).await;
+    let app = App::launch(Launch::new(&down)).await;
     app.click("sign-in").await;
     assert_eq!(
         app.wait_visible("error").await,
@@ -443,11 +517,182 @@ async fn speaks_french_on_a_french_system() {
     }
     let _one = ONE_AT_A_TIME.lock().await;
     let platform = platform(fast_options()).await;
-    let app = App::launch_in(platform.auth_url(), "fr_FR.UTF-8").await;
+    let app = App::launch(Launch {
+        lang: "fr_FR.UTF-8",
+        ..Launch::new(platform.auth_url())
+    })
+    .await;
     assert_eq!(app.wait_visible("sign-in").await, "Se connecter");
     app.click("sign-in").await;
-    app.wait_text("status", |t| t.starts_with("En attente")).await;
-    app.wait_text("expires-in", |t| t.starts_with("Le code expire")).await;
+    app.wait_text("status", |t| t.starts_with("En attente"))
+        .await;
+    app.wait_text("expires-in", |t| t.starts_with("Le code expire"))
+        .await;
     app.screenshot("8-code-shown-fr").await;
+    app.close().await;
+}
+
+/// Signs in, approving with the demo platform directly (the browser side is covered above).
+async fn sign_in(app: &App, platform: &demo_platform::DemoPlatform) -> String {
+    let code = signed_out_to_code(app).await;
+    assert!(platform.decide(&code, Decision::Approved));
+    app.wait_text("profile-name", |t| !t.is_empty()).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn stays_signed_in_across_restarts_and_leaves_nothing_behind() {
+    if skip() {
+        return;
+    }
+    let _one = ONE_AT_A_TIME.lock().await;
+    let platform = platform(fast_options()).await;
+    let launch = || Launch {
+        keychain: true,
+        ..Launch::new(platform.auth_url())
+    };
+    let keychain =
+        KeychainStore::for_platform(SERVICE, &url::Url::parse(platform.auth_url()).unwrap())
+            .unwrap();
+    let app = App::launch(launch()).await;
+    assert_eq!(sign_in(&app, &platform).await, "Camille Martin");
+    assert!(
+        !app.client
+            .find(App::testid("not-remembered"))
+            .await
+            .unwrap()
+            .is_displayed()
+            .await
+            .unwrap(),
+        "the keychain is used"
+    );
+    let stored = keychain
+        .load()
+        .expect("the Secret Service answers")
+        .expect("the session is in the keychain");
+
+    // No secret in the page, its storage, the app's folders or its output.
+    let secrets = platform.issued_secrets();
+    assert_eq!(
+        secrets.len(),
+        3,
+        "a device code, an access token and a refresh token"
+    );
+    assert!(secrets.contains(&stored.access_token.expose().to_owned()));
+    let page = app.client.source().await.unwrap();
+    let storage = app
+        .script(
+            "return JSON.stringify([Object.entries(localStorage), Object.entries(sessionStorage), document.cookie, document.title])",
+            vec![],
+        )
+        .await
+        .to_string();
+    let files = app.files();
+    let output = files
+        .iter()
+        .find(|(p, _)| p.ends_with("output.log"))
+        .expect("captured output");
+    assert!(
+        String::from_utf8_lossy(&output.1).contains("got a user code"),
+        "the app's logs are captured"
+    );
+    for secret in &secrets {
+        assert!(!page.contains(secret.as_str()), "a secret is in the page");
+        assert!(
+            !storage.contains(secret.as_str()),
+            "a secret is in web storage"
+        );
+        for (path, bytes) in &files {
+            let found = bytes.windows(secret.len()).any(|w| w == secret.as_bytes());
+            assert!(!found, "a secret is in {}", path.display());
+        }
+    }
+
+    // Quit and start again: the profile, without a code.
+    let app = app.restart(launch()).await;
+    assert_eq!(app.wait_visible("profile-name").await, "Camille Martin");
+    assert_eq!(
+        platform.issued_secrets().len(),
+        3,
+        "no new code, no new token"
+    );
+    app.screenshot("9-profile-restored").await;
+
+    app.click("sign-out").await;
+    app.wait_visible("sign-in").await;
+    assert_eq!(keychain.load().unwrap(), None, "the keychain entry is gone");
+    assert!(
+        !platform.access_token_is_valid(stored.access_token.expose()),
+        "revoked on the platform"
+    );
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hostile_input_stays_text_and_the_webview_is_locked_down() {
+    if skip() {
+        return;
+    }
+    let _one = ONE_AT_A_TIME.lock().await;
+    let user = DemoUser {
+        firstname: "<img src=x onerror=\"document.title='pwned'\">".into(),
+        lastname: "<script>document.title='pwned'</script>".into(),
+        email: "<b>bold</b>@example.com".into(),
+        created_at: "not a date".into(),
+        ..DemoUser::default()
+    };
+    let platform = platform(DemoOptions {
+        user: user.clone(),
+        ..fast_options()
+    })
+    .await;
+    let app = App::launch(Launch::new(platform.auth_url())).await;
+    let name = sign_in(&app, &platform).await;
+    assert_eq!(name, format!("{} {}", user.firstname, user.lastname));
+    assert_eq!(app.wait_visible("profile-email").await, user.email);
+    let injected = app
+        .script(
+            "return [document.querySelectorAll('#view-signed-in img, #view-signed-in script, #view-signed-in b').length, document.title]",
+            vec![],
+        )
+        .await;
+    assert_eq!(
+        injected,
+        json!([0, "Passerelle"]),
+        "profile fields are inserted as text"
+    );
+    app.screenshot("10-hostile-profile").await;
+
+    // The webview has no opener: it cannot open a page itself.
+    let opener = app
+        .script_async(
+            "const done = arguments[arguments.length - 1];
+             window.__TAURI__.core.invoke('plugin:opener|open_url', { url: arguments[0] })
+               .then(() => done('opened'), (e) => done('refused: ' + e));",
+            vec![json!(platform.auth_url())],
+        )
+        .await;
+    assert!(opener.as_str().unwrap().starts_with("refused"), "{opener}");
+    assert!(!app.scratch.path().join("opened.txt").exists());
+
+    // Nor reach the network (the CSP allows no remote origin).
+    let fetched = app
+        .script_async(
+            "const done = arguments[arguments.length - 1];
+             fetch(arguments[0]).then(() => done('fetched'), () => done('blocked'));",
+            vec![json!(platform.auth_url())],
+        )
+        .await;
+    assert_eq!(fetched, json!("blocked"));
+
+    // Nor leave the app's pages.
+    app.script(
+        "window.location.href = arguments[0]; return null;",
+        vec![json!(platform.auth_url())],
+    )
+    .await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let url = app.client.current_url().await.unwrap();
+    assert_eq!(url.scheme(), "tauri", "still on the app's page: {url}");
+    assert_eq!(app.wait_visible("profile-name").await, name);
     app.close().await;
 }

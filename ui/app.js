@@ -13,6 +13,7 @@ for (const el of document.querySelectorAll("[data-i18n]")) {
 const sections = {
   setup: "view-setup",
   restoring: "view-restoring",
+  signing_out: "view-signing-out",
   signed_out: "view-signed-out",
   starting: "view-starting",
   code_shown: "view-code",
@@ -120,6 +121,9 @@ function render(view) {
     case "starting":
       announce(t("starting"));
       break;
+    case "signing_out":
+      announce(t("signing_out"));
+      break;
     case "code_shown": {
       const sameCode = previous && previous.state === "code_shown" && previous.user_code === view.user_code;
       $("user-code").textContent = view.user_code_display;
@@ -149,7 +153,6 @@ function render(view) {
       $("error-title").textContent = t(`error_${words}`);
       $("error-text").textContent = t(`error_${words}_text`);
       $("error-details").textContent = `${view.kind}: ${view.message}`;
-      // A new code helps after a denial or expiry; otherwise try the same again.
       if (entering) $("retry").focus();
       break;
     }
@@ -161,6 +164,7 @@ function render(view) {
       $("profile-member-since").textContent = memberSince(p.member_since);
       $("profile-member-since").previousElementSibling.hidden = !p.member_since;
       $("profile-platform").textContent = view.platform;
+      $("not-remembered").hidden = view.remembered;
       if (entering) $("sign-out").focus();
       announce(t("signed_in_as", { name: p.display_name }));
       break;
@@ -187,7 +191,7 @@ for (const el of document.querySelectorAll('[data-action="cancel"]')) {
 for (const el of document.querySelectorAll('[data-action="back"]')) {
   el.addEventListener("click", () => call("back"));
 }
-$("retry").addEventListener("click", () => call("new_code"));
+$("retry").addEventListener("click", () => call("retry"));
 $("sign-out").addEventListener("click", () => call("sign_out"));
 
 $("copy-code").addEventListener("click", async () => {

@@ -56,6 +56,7 @@ pub enum Target {
     Any,
     DeviceAuthorization,
     Token,
+    Revocation,
     Api,
 }
 

@@ -558,15 +558,17 @@ async fn device_decision(State(app): State<App>, Form(f): Form<DecisionForm>) ->
 }
 
 fn route_of(path: &str, discovery: bool) -> Target {
-    let (device, token) = if discovery {
-        ("/o2/device_authorization", "/o2/token")
+    let (device, token, revoke) = if discovery {
+        ("/o2/device_authorization", "/o2/token", "/o2/revoke")
     } else {
-        ("/oauth/authorize_device", "/oauth/token")
+        ("/oauth/authorize_device", "/oauth/token", "/oauth/revoke")
     };
     if path == device {
         Target::DeviceAuthorization
     } else if path == token {
         Target::Token
+    } else if path == revoke {
+        Target::Revocation
     } else if path.starts_with("/api/") || path == "/oauth/userinfo" {
         Target::Api
     } else {

@@ -38,13 +38,19 @@ pub fn copy_user_code(state: State<'_, Controller>) -> Result<(), CommandError> 
 }
 
 #[tauri::command]
+pub fn retry(state: State<'_, Controller>) -> Result<(), CommandError> {
+    state.retry()
+}
+
+#[tauri::command]
 pub fn back(state: State<'_, Controller>) {
     state.back()
 }
 
 #[tauri::command]
-pub fn sign_out(state: State<'_, Controller>) {
-    state.sign_out()
+pub async fn sign_out(state: State<'_, Controller>) -> Result<(), CommandError> {
+    state.sign_out().await;
+    Ok(())
 }
 
 #[tauri::command]
@@ -67,6 +73,7 @@ macro_rules! app_commands {
             $crate::app::commands::new_code,
             $crate::app::commands::open_verification_page,
             $crate::app::commands::copy_user_code,
+            $crate::app::commands::retry,
             $crate::app::commands::back,
             $crate::app::commands::sign_out,
             $crate::app::commands::save_setup,

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::UNIX_EPOCH;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use tauri::ipc::Channel;
 use tokio_util::sync::CancellationToken;
@@ -14,9 +14,11 @@ use super::qr::qr_data_uri;
 use super::url_policy::may_open;
 use super::view::{group_user_code, CodeShown, ProfileView, Status, View};
 use crate::flow::config::{self, ConfigError};
-use crate::flow::{
-    DeviceFlowClient, FlowError, PendingSignIn, Profile, RawSettings, Settings, TokenResponse,
-};
+use crate::flow::{DeviceFlowClient, FlowError, PendingSignIn, RawSettings, Settings};
+use crate::session::{self, Resumed, SessionStore, StoredSession, TokenStore};
+
+/// Gives the token store for a platform (the keychain, or memory in tests).
+pub type StoreFactory = Arc<dyn Fn(&Settings) -> Arc<dyn TokenStore> + Send + Sync>;
 
 /// Cheap to clone: every clone is the same app state.
 #[derive(Clone)]
@@ -24,6 +26,7 @@ pub struct Controller(Arc<Shared>);
 
 struct Shared {
     desktop: Arc<dyn Desktop>,
+    stores: StoreFactory,
     /// Flags and environment, which win over the settings file.
     cli: RawSettings,
     config_path: Option<PathBuf>,
@@ -33,30 +36,44 @@ struct Shared {
 struct Inner {
     view: View,
     channel: Option<Channel<View>>,
-    client: Option<Arc<DeviceFlowClient>>,
+    platform: Option<Platform>,
     sign_in: Option<SignIn>,
-    session: Option<Session>,
-    /// Bumped at every new sign-in, so that a cancelled one cannot touch the view.
+    session: Option<Resumed>,
+    /// What "Try again" does after an error.
+    retry: Retry,
+    /// Bumped by every sign-in, restore or sign-out, so that a task that was overtaken
+    /// cannot touch the view any more.
     generation: u64,
 }
 
+/// The configured platform: its client and where its session is kept.
+#[derive(Clone)]
+struct Platform {
+    client: Arc<DeviceFlowClient>,
+    store: SessionStore,
+}
+
 struct SignIn {
-    generation: u64,
     cancel: CancellationToken,
     pending: Option<Arc<PendingSignIn>>,
 }
 
-struct Session {
-    tokens: TokenResponse,
-    #[allow(dead_code)]
-    profile: Profile,
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Retry {
+    NewCode,
+    Restore,
 }
 
 impl Controller {
-    pub fn new(desktop: Arc<dyn Desktop>, cli: RawSettings, config_path: Option<PathBuf>) -> Self {
-        let (client, view) = match Settings::load(cli.clone(), config_path.as_deref()) {
-            Ok(settings) => match DeviceFlowClient::new(settings) {
-                Ok(client) => (Some(Arc::new(client)), View::SignedOut { notice: None }),
+    pub fn new(
+        desktop: Arc<dyn Desktop>,
+        stores: StoreFactory,
+        cli: RawSettings,
+        config_path: Option<PathBuf>,
+    ) -> Self {
+        let (platform, view) = match Settings::load(cli.clone(), config_path.as_deref()) {
+            Ok(settings) => match platform_for(&stores, settings) {
+                Ok(platform) => (Some(platform), View::Restoring),
                 Err(e) => (None, error_view(&e)),
             },
             Err(e) => {
@@ -68,14 +85,16 @@ impl Controller {
         };
         Controller(Arc::new(Shared {
             desktop,
+            stores,
             cli,
             config_path,
             inner: Mutex::new(Inner {
                 view,
                 channel: None,
-                client,
+                platform,
                 sign_in: None,
                 session: None,
+                retry: Retry::NewCode,
                 generation: 0,
             }),
         }))
@@ -84,6 +103,42 @@ impl Controller {
     fn lock(&self) -> MutexGuard<'_, Inner> {
         // A panic elsewhere must not take the window down with it.
         self.0.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Restores a stored session in the background; call once the window is showing, so
+    /// that neither the keychain nor the network delays the first paint.
+    pub fn start(&self) {
+        let mut inner = self.lock();
+        let Some(platform) = inner.platform.clone() else {
+            return;
+        };
+        let generation = next_generation(&mut inner);
+        set_view(&mut inner, View::Restoring);
+        drop(inner);
+        let this = self.clone();
+        tauri::async_runtime::spawn(async move { this.restore(platform, generation).await });
+    }
+
+    async fn restore(self, platform: Platform, generation: u64) {
+        let Some(tokens) = platform.store.load().await else {
+            return self.update(generation, |inner| {
+                inner.view = View::SignedOut { notice: None }
+            });
+        };
+        match session::resume(&platform.client, &platform.store, tokens).await {
+            Ok(resumed) => self.signed_in(generation, &platform, resumed),
+            Err(FlowError::InvalidGrant) => {
+                tracing::info!("the stored session has ended");
+                platform.store.delete().await;
+                self.update(generation, |inner| {
+                    inner.view = View::SignedOut {
+                        notice: Some("session_ended"),
+                    }
+                });
+            }
+            // Passing trouble: the stored session is kept for the next try.
+            Err(e) => self.fail(generation, Retry::Restore, &e),
+        }
     }
 
     /// The window connects once it has loaded; it gets the current view at once.
@@ -103,12 +158,10 @@ impl Controller {
         if inner.sign_in.is_some() {
             return Ok(());
         }
-        let client = inner.client.clone().ok_or(CommandError::NotConfigured)?;
-        inner.generation += 1;
-        let generation = inner.generation;
+        let platform = inner.platform.clone().ok_or(CommandError::NotConfigured)?;
+        let generation = next_generation(&mut inner);
         let cancel = CancellationToken::new();
         inner.sign_in = Some(SignIn {
-            generation,
             cancel: cancel.clone(),
             pending: None,
         });
@@ -116,40 +169,22 @@ impl Controller {
         drop(inner);
         let this = self.clone();
         tauri::async_runtime::spawn(
-            async move { this.run_sign_in(client, cancel, generation).await },
+            async move { this.run_sign_in(platform, cancel, generation).await },
         );
         Ok(())
     }
 
-    async fn run_sign_in(
-        self,
-        client: Arc<DeviceFlowClient>,
-        cancel: CancellationToken,
-        generation: u64,
-    ) {
+    async fn run_sign_in(self, platform: Platform, cancel: CancellationToken, generation: u64) {
+        let client = &platform.client;
         let started = tokio::select! {
             _ = cancel.cancelled() => return,
             started = client.start_sign_in() => started,
         };
         let pending = match started {
             Ok(p) => Arc::new(p),
-            Err(e) => return self.fail(generation, &e),
+            Err(e) => return self.fail(generation, Retry::NewCode, &e),
         };
-        let url = pending.verification_url().clone();
-        let view = View::CodeShown(CodeShown {
-            user_code: pending.authorization.user_code.clone(),
-            user_code_display: group_user_code(&pending.authorization.user_code),
-            verification_uri: pending.authorization.verification_uri.to_string(),
-            qr_code: qr_data_uri(url.as_str()),
-            expires_at_ms: pending
-                .expires_at
-                .duration_since(UNIX_EPOCH)
-                .map_or(0, |d| d.as_millis() as u64),
-            status: Status::Waiting {
-                next_poll_in_secs: pending.authorization.interval.as_secs(),
-            },
-            can_open: may_open(&url, client.settings()),
-        });
+        let view = code_view(&pending, client.settings());
         self.update(generation, |inner| {
             if let Some(s) = inner.sign_in.as_mut() {
                 s.pending = Some(pending.clone());
@@ -166,39 +201,44 @@ impl Controller {
         let token = match token {
             Ok(t) => t,
             Err(FlowError::Cancelled) => return,
-            Err(e) => return self.fail(generation, &e),
+            Err(e) => return self.fail(generation, Retry::NewCode, &e),
         };
         self.update(generation, |inner| set_status(inner, Status::Approved));
-        match client.fetch_profile(&token.access_token).await {
-            Ok(profile) => self.update(generation, |inner| {
-                inner.view = View::SignedIn {
-                    profile: ProfileView::from(&profile),
-                    platform: platform_label(client.settings()),
-                };
-                inner.session = Some(Session {
-                    tokens: token,
-                    profile,
-                });
-                inner.sign_in = None;
-            }),
-            Err(e) => self.fail(generation, &e),
+        let tokens = StoredSession::from_token(&token, SystemTime::now());
+        platform.store.save(&tokens).await;
+        match session::resume(client, &platform.store, tokens).await {
+            Ok(resumed) => self.signed_in(generation, &platform, resumed),
+            Err(e) => self.fail(generation, Retry::NewCode, &e),
         }
     }
 
-    /// Applies `change` and pushes the view, if the sign-in `generation` is still current.
+    fn signed_in(&self, generation: u64, platform: &Platform, resumed: Resumed) {
+        self.update(generation, |inner| {
+            inner.view = View::SignedIn {
+                profile: ProfileView::from(&resumed.profile),
+                platform: platform_label(platform.client.settings()),
+                remembered: platform.store.remembers(),
+            };
+            inner.session = Some(resumed);
+            inner.sign_in = None;
+        });
+    }
+
+    /// Applies `change` and pushes the view, if no later action has overtaken `generation`.
     fn update(&self, generation: u64, change: impl FnOnce(&mut Inner)) {
         let mut inner = self.lock();
-        if inner.sign_in.as_ref().map(|s| s.generation) != Some(generation) {
+        if inner.generation != generation {
             return;
         }
         change(&mut inner);
         push(&inner);
     }
 
-    fn fail(&self, generation: u64, error: &FlowError) {
-        tracing::warn!(kind = error.kind(), error = %error, "sign-in failed");
+    fn fail(&self, generation: u64, retry: Retry, error: &FlowError) {
+        tracing::warn!(kind = error.kind(), error = %error, "failed");
         self.update(generation, |inner| {
             inner.sign_in = None;
+            inner.retry = retry;
             inner.view = error_view(error);
         });
     }
@@ -208,7 +248,11 @@ impl Controller {
         if let Some(s) = inner.sign_in.take() {
             s.cancel.cancel();
         }
-        if !matches!(inner.view, View::SignedIn { .. } | View::Setup { .. }) {
+        if matches!(
+            inner.view,
+            View::Starting | View::CodeShown(_) | View::Error { .. }
+        ) {
+            next_generation(&mut inner);
             set_view(&mut inner, View::SignedOut { notice: None });
         }
     }
@@ -219,6 +263,19 @@ impl Controller {
             s.cancel.cancel();
         }
         self.start_sign_in()
+    }
+
+    /// "Try again" after an error: a new code, or restoring the stored session again.
+    pub fn retry(&self) -> Result<(), CommandError> {
+        let retry = self.lock().retry;
+        match retry {
+            Retry::NewCode => self.new_code(),
+            Retry::Restore => {
+                self.lock().retry = Retry::NewCode;
+                self.start();
+                Ok(())
+            }
+        }
     }
 
     /// Back from an error to the sign-in view.
@@ -233,8 +290,8 @@ impl Controller {
             .as_ref()
             .and_then(|s| s.pending.clone())
             .ok_or(CommandError::NoSignIn)?;
-        let client = inner.client.clone().ok_or(CommandError::NotConfigured)?;
-        Ok((pending, client))
+        let platform = inner.platform.as_ref().ok_or(CommandError::NotConfigured)?;
+        Ok((pending, platform.client.clone()))
     }
 
     /// Opens the verification page the backend holds (never a URL from the window), after
@@ -260,38 +317,30 @@ impl Controller {
             .map_err(CommandError::Desktop)
     }
 
-    /// Ends the session: revokes the refresh token on the platform (in the background) and
-    /// forgets the tokens here whatever the platform says.
-    pub fn sign_out(&self) {
-        let mut inner = self.lock();
-        let session = inner.session.take();
-        let client = inner.client.clone();
-        set_view(
-            &mut inner,
-            View::SignedOut {
-                notice: Some("signed_out"),
-            },
-        );
-        drop(inner);
-        let (Some(session), Some(client)) = (session, client) else {
-            return;
+    /// Ends the session: revokes the refresh token on the platform (RFC 7009), then
+    /// deletes the stored session — and still signs out here, saying so, when the platform
+    /// cannot be told.
+    pub async fn sign_out(&self) {
+        let (session, platform, generation) = {
+            let mut inner = self.lock();
+            let generation = next_generation(&mut inner);
+            set_view(&mut inner, View::SigningOut);
+            (inner.session.take(), inner.platform.clone(), generation)
         };
-        let Some(refresh) = session.tokens.refresh_token.clone() else {
-            return;
-        };
-        let this = self.clone();
-        tauri::async_runtime::spawn(async move {
-            if let Err(e) = client.revoke(&refresh).await {
-                tracing::warn!(kind = e.kind(), error = %e, "revocation failed; signed out here only");
-                let mut inner = this.lock();
-                if matches!(inner.view, View::SignedOut { .. }) {
-                    set_view(
-                        &mut inner,
-                        View::SignedOut {
-                            notice: Some("revocation_failed"),
-                        },
-                    );
+        let mut notice = "signed_out";
+        if let Some(platform) = platform {
+            let refresh = session.and_then(|s| s.tokens.refresh_token);
+            if let Some(refresh) = refresh {
+                if let Err(e) = platform.client.revoke(&refresh).await {
+                    tracing::warn!(kind = e.kind(), error = %e, "revocation failed; signed out here only");
+                    notice = "revocation_failed";
                 }
+            }
+            platform.store.delete().await;
+        }
+        self.update(generation, |inner| {
+            inner.view = View::SignedOut {
+                notice: Some(notice),
             }
         });
     }
@@ -319,17 +368,31 @@ impl Controller {
             })
         })?;
         config::write_file(&path, &file)?;
-        let client =
-            DeviceFlowClient::new(settings).map_err(|e| CommandError::Desktop(e.to_string()))?;
+        let platform = platform_for(&self.0.stores, settings)
+            .map_err(|e| CommandError::Desktop(e.to_string()))?;
         let mut inner = self.lock();
         if let Some(s) = inner.sign_in.take() {
             s.cancel.cancel();
         }
         inner.session = None;
-        inner.client = Some(Arc::new(client));
-        set_view(&mut inner, View::SignedOut { notice: None });
+        inner.platform = Some(platform);
+        drop(inner);
+        self.start();
         Ok(())
     }
+}
+
+fn platform_for(stores: &StoreFactory, settings: Settings) -> Result<Platform, FlowError> {
+    let store = SessionStore::new(stores(&settings));
+    Ok(Platform {
+        client: Arc::new(DeviceFlowClient::new(settings)?),
+        store,
+    })
+}
+
+fn next_generation(inner: &mut Inner) -> u64 {
+    inner.generation += 1;
+    inner.generation
 }
 
 fn set_view(inner: &mut Inner, view: View) {
@@ -348,6 +411,25 @@ fn set_status(inner: &mut Inner, status: Status) {
     if let View::CodeShown(code) = &mut inner.view {
         code.status = status;
     }
+}
+
+fn code_view(pending: &PendingSignIn, settings: &Settings) -> View {
+    let url = pending.verification_url();
+    let a = &pending.authorization;
+    View::CodeShown(CodeShown {
+        user_code: a.user_code.clone(),
+        user_code_display: group_user_code(&a.user_code),
+        verification_uri: a.verification_uri.to_string(),
+        qr_code: qr_data_uri(url.as_str()),
+        expires_at_ms: pending
+            .expires_at
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64),
+        status: Status::Waiting {
+            next_poll_in_secs: a.interval.as_secs(),
+        },
+        can_open: may_open(url, settings),
+    })
 }
 
 fn error_view(error: &FlowError) -> View {

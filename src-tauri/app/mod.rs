@@ -33,7 +33,9 @@ pub fn run(cli: RawSettings) {
         .plugin(tauri_plugin_clipboard_manager::init())
         .setup(move |app| {
             let desktop = Arc::new(desktop::TauriDesktop(app.handle().clone()));
-            app.manage(Controller::new(desktop, cli, default_config_path()));
+            let stores: controller::StoreFactory = Arc::new(crate::session::store_for);
+            let controller = Controller::new(desktop, stores, cli, default_config_path());
+            app.manage(controller.clone());
             let config = app
                 .config()
                 .app
@@ -57,6 +59,7 @@ pub fn run(cli: RawSettings) {
                     allowed
                 })
                 .build()?;
+            controller.start();
             Ok(())
         })
         .invoke_handler(crate::app_commands!())

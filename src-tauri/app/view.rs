@@ -31,7 +31,11 @@ pub enum View {
     SignedIn {
         profile: ProfileView,
         platform: String,
+        /// False when there is no keychain: the session ends with the app.
+        remembered: bool,
     },
+    /// Revoking the session on the platform.
+    SigningOut,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: a demo platform on loopback and a client for it.
 #![allow(dead_code)]
 
+pub mod harness;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
