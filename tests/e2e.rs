@@ -696,3 +696,38 @@ async fn hostile_input_stays_text_and_the_webview_is_locked_down() {
     assert_eq!(app.wait_visible("profile-name").await, name);
     app.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_window_rides_out_a_platform_that_goes_down_and_comes_back() {
+    if skip() {
+        return;
+    }
+    let _one = ONE_AT_A_TIME.lock().await;
+    let platform = platform(fast_options()).await;
+    platform.go_down();
+    let app = App::launch(Launch::new(platform.auth_url())).await;
+
+    // Down at start: a clear error, and Try again works once it is back.
+    app.click("sign-in").await;
+    assert_eq!(
+        app.wait_visible("error").await,
+        "The platform cannot be reached"
+    );
+    platform.come_back().await.unwrap();
+    app.click("retry").await;
+    let code = app
+        .wait_text("user-code", |t| !t.is_empty())
+        .await
+        .replace('-', "");
+
+    // Down while polling: the window says so and keeps trying.
+    app.wait_text("status", |t| t.starts_with("Waiting")).await;
+    platform.go_down();
+    app.wait_text("status", |t| t.starts_with("Connection lost — retrying in"))
+        .await;
+    app.screenshot("11-connection-lost").await;
+    assert!(platform.decide(&code, Decision::Approved));
+    platform.come_back().await.unwrap();
+    assert_eq!(app.wait_visible("profile-name").await, "Camille Martin");
+    app.close().await;
+}

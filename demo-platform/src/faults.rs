@@ -1,7 +1,7 @@
 //! Fault switches: make the demo platform misbehave on purpose, per request (the
 //! `X-Demo-Fault` header), for the next N requests, or at random.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::str::FromStr;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -27,6 +27,21 @@ pub enum Fault {
     SlowDown,
     /// The real answer, but an error sent with status 200.
     ErrorIn200,
+}
+
+impl Fault {
+    pub fn name(self) -> &'static str {
+        match self {
+            Fault::ServerError => "500",
+            Fault::TooManyRequests => "429",
+            Fault::Slow(_) => "slow",
+            Fault::Drop => "drop",
+            Fault::NotJson => "not_json",
+            Fault::Huge => "huge",
+            Fault::SlowDown => "slow_down",
+            Fault::ErrorIn200 => "error_in_200",
+        }
+    }
 }
 
 impl FromStr for Fault {
@@ -77,6 +92,7 @@ struct Random {
 struct Inner {
     queued: VecDeque<(Target, Fault)>,
     random: Option<Random>,
+    served: BTreeMap<&'static str, usize>,
 }
 
 /// Shared by all requests; tests and the fault run set it while the server runs.
@@ -106,19 +122,36 @@ impl FaultSwitch {
         *self.0.lock().unwrap() = Inner::default();
     }
 
+    /// How many times each fault was served so far.
+    pub fn served(&self) -> Vec<(&'static str, usize)> {
+        self.0
+            .lock()
+            .unwrap()
+            .served
+            .iter()
+            .map(|(k, v)| (*k, *v))
+            .collect()
+    }
+
     /// The fault for a request to `route`, if any.
     pub fn take(&self, route: Target) -> Option<Fault> {
         let mut inner = self.0.lock().unwrap();
+        let fault = Self::pick(&mut inner, route)?;
+        *inner.served.entry(fault.name()).or_default() += 1;
+        Some(fault)
+    }
+
+    fn pick(inner: &mut Inner, route: Target) -> Option<Fault> {
         if let Some(pos) = inner.queued.iter().position(|(t, _)| t.matches(route)) {
             return inner.queued.remove(pos).map(|(_, f)| f);
         }
         let random = inner.random.as_mut().filter(|r| r.target.matches(route))?;
-        if random.rng.random_bool(random.rate.min(1.0)) {
-            let i = random.rng.random_range(0..random.faults.len());
-            Some(random.faults[i])
-        } else {
-            None
+        if !random.rng.random_bool(random.rate.clamp(0.0, 1.0)) {
+            return None;
         }
+        let fault = random.faults[random.rng.random_range(0..random.faults.len())];
+        // `slow_down` only means something to the token endpoint.
+        (fault != Fault::SlowDown || route == Target::Token).then_some(fault)
     }
 }
 

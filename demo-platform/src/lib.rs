@@ -41,6 +41,8 @@ pub struct DemoOptions {
     pub separate_api: bool,
     /// Address to listen on (port 0 picks a free one).
     pub listen: SocketAddr,
+    /// Most device codes pending at once; past it, new requests get 503 (memory stays bounded).
+    pub max_pending: usize,
 }
 
 pub const DEMO_CLIENT_ID: &str = "passerelle-demo";
@@ -56,6 +58,7 @@ impl Default for DemoOptions {
             discovery: false,
             separate_api: false,
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            max_pending: 100_000,
         }
     }
 }
@@ -87,6 +90,10 @@ pub struct DemoPlatform {
     auth_url: String,
     api_url: String,
     stop: CancellationToken,
+    /// Each address served and its routes, to serve them again after [`Self::go_down`].
+    sites: Vec<(SocketAddr, Router)>,
+    /// Stops the listeners and their connections, not the platform's memory.
+    serving: Mutex<CancellationToken>,
 }
 
 impl Drop for DemoPlatform {
@@ -115,6 +122,7 @@ impl DemoPlatform {
                 interval: options.interval,
                 token_lifetime: options.token_lifetime,
                 scope: "read".into(),
+                max_pending: options.max_pending,
             }),
             store: Mutex::default(),
             user: options.user,
@@ -133,18 +141,19 @@ impl DemoPlatform {
                 apply_faults,
             ))
         };
+        let mut listeners = vec![listener];
+        let mut sites = Vec::new();
         match api_listener {
             Some(api_listener) => {
-                tokio::spawn(serve::run(api_listener, with_faults(api), stop.clone()));
-                tokio::spawn(serve::run(listener, with_faults(auth), stop.clone()));
+                sites.push((listeners[0].local_addr()?, with_faults(auth)));
+                sites.push((api_listener.local_addr()?, with_faults(api)));
+                listeners.push(api_listener);
             }
-            None => {
-                tokio::spawn(serve::run(
-                    listener,
-                    with_faults(auth.merge(api)),
-                    stop.clone(),
-                ));
-            }
+            None => sites.push((listeners[0].local_addr()?, with_faults(auth.merge(api)))),
+        }
+        let serving = stop.child_token();
+        for (listener, (_, router)) in listeners.into_iter().zip(&sites) {
+            tokio::spawn(serve::run(listener, router.clone(), serving.clone()));
         }
         tokio::spawn(purge_regularly(shared.clone(), stop.clone()));
         Ok(DemoPlatform {
@@ -152,7 +161,26 @@ impl DemoPlatform {
             auth_url,
             api_url,
             stop,
+            sites,
+            serving: Mutex::new(serving),
         })
+    }
+
+    /// Stops answering, as a platform that restarts does: new connections are refused and
+    /// open ones closed. What it knows (codes, tokens) is kept for [`Self::come_back`].
+    pub fn go_down(&self) {
+        self.serving.lock().unwrap().cancel();
+    }
+
+    /// Listens again on the same addresses after [`Self::go_down`].
+    pub async fn come_back(&self) -> std::io::Result<()> {
+        let serving = self.stop.child_token();
+        for (addr, router) in &self.sites {
+            let listener = TcpListener::bind(addr).await?;
+            tokio::spawn(serve::run(listener, router.clone(), serving.clone()));
+        }
+        *self.serving.lock().unwrap() = serving;
+        Ok(())
     }
 
     /// The authorization server's address, e.g. `http://127.0.0.1:4321`.
@@ -344,11 +372,20 @@ async fn authorize_device(State(app): State<App>, headers: HeaderMap, body: Byte
         return invalid_client();
     };
     let settings = app.settings.lock().unwrap().clone();
-    let (device_code, user_code) = app.store.lock().unwrap().authorize_device(
+    let mut store = app.store.lock().unwrap();
+    if store.grants.len() >= settings.max_pending {
+        return oauth_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "temporarily_unavailable",
+            "Too many pending device codes; try again later.",
+        );
+    }
+    let (device_code, user_code) = store.authorize_device(
         &settings,
         &client_id,
         params.get("scope").map(String::as_str),
     );
+    drop(store);
     app.issued.lock().unwrap().push(device_code.clone());
     let verification_uri = format!("{}/oauth/device", app.auth_base);
     Json(json!({

@@ -85,6 +85,7 @@ pub struct Settings {
     pub interval: Duration,
     pub token_lifetime: Duration,
     pub scope: String,
+    pub max_pending: usize,
 }
 
 #[derive(Default)]
@@ -284,6 +285,7 @@ mod tests {
             interval: Duration::from_secs(5),
             token_lifetime: Duration::from_secs(7200),
             scope: "read".into(),
+            max_pending: 10,
         }
     }
 

@@ -234,9 +234,11 @@ pub fn parse_error(body: &[u8]) -> Option<ErrorResponse> {
 
 pub fn parse_profile(body: &[u8]) -> Result<Profile, ProtocolError> {
     let f = Fields::parse(body)?;
+    let nonempty = |s: &String| !s.trim().is_empty();
     let id = f
         .opt_id("id")?
-        .or(f.opt_id("sub")?)
+        .filter(nonempty)
+        .or(f.opt_id("sub")?.filter(nonempty))
         .ok_or(ProtocolError::Missing("id"))?;
     let first_name = f
         .opt_string("firstname", MAX_FIELD_LEN)?
@@ -256,7 +258,7 @@ pub fn parse_profile(body: &[u8]) -> Result<Profile, ProtocolError> {
         .opt_string("name", MAX_FIELD_LEN)?
         .filter(|s| !s.trim().is_empty())
         .or((!joined.is_empty()).then_some(joined))
-        .or(email.clone())
+        .or(email.clone().filter(nonempty))
         .unwrap_or_else(|| id.clone());
     let member_since = match f.opt_string("created_at", 64)? {
         Some(s) => Some(s),

@@ -132,12 +132,18 @@ impl TokenStore for MemoryStore {
 #[derive(Clone)]
 pub struct SessionStore {
     inner: Arc<Mutex<Arc<dyn TokenStore>>>,
+    timeout: Duration,
 }
 
 impl SessionStore {
     pub fn new(store: Arc<dyn TokenStore>) -> Self {
+        Self::with_timeout(store, STORE_TIMEOUT)
+    }
+
+    pub fn with_timeout(store: Arc<dyn TokenStore>, timeout: Duration) -> Self {
         Self {
             inner: Arc::new(Mutex::new(store)),
+            timeout,
         }
     }
 
@@ -156,7 +162,7 @@ impl SessionStore {
     ) -> Result<T, StoreError> {
         let store = self.current();
         let task = tokio::task::spawn_blocking(move || op(store.as_ref()));
-        match tokio::time::timeout(STORE_TIMEOUT, task).await {
+        match tokio::time::timeout(self.timeout, task).await {
             Ok(Ok(result)) => result,
             Ok(Err(join)) => Err(StoreError::Unavailable(join.to_string())),
             Err(_) => Err(StoreError::Unavailable("no answer in time".into())),
@@ -249,7 +255,7 @@ mod tests {
     struct Hung;
     impl TokenStore for Hung {
         fn load(&self) -> Result<Option<StoredSession>, StoreError> {
-            std::thread::sleep(Duration::from_secs(3600));
+            std::thread::sleep(Duration::from_millis(500));
             Ok(None)
         }
         fn save(&self, _: &StoredSession) -> Result<(), StoreError> {
@@ -263,9 +269,9 @@ mod tests {
         }
     }
 
-    #[tokio::test(start_paused = true)]
+    #[tokio::test]
     async fn a_hung_keychain_times_out_and_memory_takes_over() {
-        let store = SessionStore::new(Arc::new(Hung));
+        let store = SessionStore::with_timeout(Arc::new(Hung), Duration::from_millis(50));
         assert!(store.remembers());
         assert_eq!(store.load().await, None);
         assert!(!store.remembers());
