@@ -6,7 +6,7 @@ use demo_platform::{DemoOptions, DemoPlatform, DEMO_CLIENT_ID};
 use passerelle::flow::RawSettings;
 
 fn main() {
-    passerelle::init_logging();
+    let _log_guard = passerelle::logging::init(None);
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
     let platform = runtime
         .block_on(DemoPlatform::start(DemoOptions::default()))

@@ -11,6 +11,10 @@ const COMMANDS: &[&str] = &[
     "back",
     "sign_out",
     "save_setup",
+    "open_settings",
+    "open_about",
+    "close_overlay",
+    "copy_support_details",
 ];
 
 fn main() {

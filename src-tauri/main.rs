@@ -14,6 +14,6 @@ struct Cli {
 
 fn main() {
     let cli = Cli::parse();
-    passerelle::init_logging();
+    let _log_guard = passerelle::logging::init(passerelle::logging::log_dir());
     passerelle::app::run(cli.settings);
 }

@@ -211,3 +211,78 @@ async fn first_start_asks_for_the_platform() {
         "{saved}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn changing_platform_signs_out_of_the_old_one() {
+    let old = platform(fast_options()).await;
+    let new = platform(fast_options()).await;
+    let h = harness(raw_settings(&old));
+    h.invoke("start_sign_in", Value::Null).unwrap();
+    let code = h.wait_for_code().await;
+    old.decide(&code, Decision::Approved);
+    h.wait_for("the profile", |v| matches!(v, View::SignedIn { .. }))
+        .await;
+    let access = old.issued_secrets()[1].clone();
+    assert!(old.access_token_is_valid(&access));
+
+    h.invoke("open_settings", Value::Null).unwrap();
+    assert!(matches!(
+        h.view(),
+        View::Setup {
+            can_cancel: true,
+            ..
+        }
+    ));
+    h.invoke("close_overlay", Value::Null).unwrap();
+    assert!(matches!(h.view(), View::SignedIn { .. }));
+
+    h.invoke("open_settings", Value::Null).unwrap();
+    h.invoke(
+        "save_setup",
+        serde_json::json!({"authUrl": new.auth_url(), "clientId": demo_platform::DEMO_CLIENT_ID}),
+    )
+    .unwrap();
+    h.wait_for("the new platform's sign-in", |v| {
+        *v == View::SignedOut { notice: None }
+    })
+    .await;
+    assert!(
+        !old.access_token_is_valid(&access),
+        "the old session is revoked"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn support_details_and_about_hold_no_secret() {
+    let platform = platform(fast_options()).await;
+    let h = harness(raw_settings(&platform));
+    h.invoke("start_sign_in", Value::Null).unwrap();
+    let code = h.wait_for_code().await;
+    platform.decide(&code, Decision::Denied);
+    h.wait_for("an error", |v| matches!(v, View::Error { .. }))
+        .await;
+    h.invoke("copy_support_details", Value::Null).unwrap();
+    let details = h.desktop.copied.lock().unwrap().last().cloned().unwrap();
+    for expected in [
+        concat!("Passerelle ", env!("CARGO_PKG_VERSION")),
+        "Error: denied",
+        platform.auth_url(),
+        "OS: linux",
+        "Time: 20",
+    ] {
+        assert!(
+            details.contains(expected),
+            "{expected:?} missing from {details}"
+        );
+    }
+    for secret in platform.issued_secrets() {
+        assert!(!details.contains(&secret));
+    }
+    h.invoke("open_about", Value::Null).unwrap();
+    assert!(matches!(
+        h.view(),
+        View::About { version, license: "MIT", .. } if version == env!("CARGO_PKG_VERSION")
+    ));
+    h.invoke("close_overlay", Value::Null).unwrap();
+    assert!(matches!(h.view(), View::Error { kind: "denied", .. }));
+}

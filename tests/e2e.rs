@@ -201,6 +201,7 @@ impl App {
         } = self;
         let _ = client.close().await;
         drop(_driver);
+        end_app(scratch.path()).await;
         Self::launch_in(options, scratch).await
     }
 
@@ -300,6 +301,36 @@ impl App {
 
     async fn close(self) {
         let _ = self.client.close().await;
+        end_app(self.scratch.path()).await;
+    }
+}
+
+/// Makes sure the app started with `scratch` has exited: a second instance would otherwise
+/// hand over to it and quit.
+async fn end_app(scratch: &Path) {
+    let binary = Path::new(env!("CARGO_BIN_EXE_passerelle"));
+    let marker = format!(
+        "PASSERELLE_CONFIG={}",
+        scratch.join("config.toml").display()
+    );
+    let ours = |pid: &str| {
+        std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == binary)
+            && std::fs::read(format!("/proc/{pid}/environ"))
+                .is_ok_and(|env| env.split(|b| *b == 0).any(|var| var == marker.as_bytes()))
+    };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let pids: Vec<String> = std::fs::read_dir("/proc")
+            .unwrap()
+            .flatten()
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|name| name.bytes().all(|b| b.is_ascii_digit()) && ours(name))
+            .collect();
+        if pids.is_empty() || Instant::now() > deadline {
+            return;
+        }
+        let _ = Command::new("kill").arg("-9").args(&pids).status();
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 
@@ -529,6 +560,29 @@ async fn speaks_french_on_a_french_system() {
     app.wait_text("expires-in", |t| t.starts_with("Le code expire"))
         .await;
     app.screenshot("8-code-shown-fr").await;
+
+    // A second launch hands over to the running window and quits.
+    let second = Command::new(env!("CARGO_BIN_EXE_passerelle"))
+        .env("PASSERELLE_CONFIG", app.scratch.path().join("config.toml"))
+        .env("PASSERELLE_TOKEN_STORE", "memory")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut second = Process(second);
+    let deadline = Instant::now() + WAIT;
+    let status = loop {
+        if let Some(status) = second.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the second launch did not hand over"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(status.success(), "{status}");
+    app.wait_visible("user-code").await;
     app.close().await;
 }
 
@@ -607,8 +661,16 @@ async fn stays_signed_in_across_restarts_and_leaves_nothing_behind() {
         }
     }
 
-    // Quit and start again: the profile, without a code.
+    // Quit and start again: the profile, without a code, in the window's last place.
     let app = app.restart(launch()).await;
+    let window_state = app
+        .scratch
+        .path()
+        .join("config/fr.passerelle.desktop/.window-state.json");
+    assert!(
+        window_state.exists(),
+        "the window's size and position are remembered"
+    );
     assert_eq!(app.wait_visible("profile-name").await, "Camille Martin");
     assert_eq!(
         platform.issued_secrets().len(),

@@ -19,7 +19,11 @@ const sections = {
   code_shown: "view-code",
   error: "view-error",
   signed_in: "view-signed-in",
+  about: "view-about",
 };
+
+// Settings and about are reachable from the calm views only.
+const toolsIn = new Set(["signed_out", "signed_in", "error"]);
 
 let current = null;
 let ticker = null;
@@ -94,6 +98,7 @@ function render(view) {
   current = view;
   const entering = !previous || previous.state !== view.state;
   show(view.state);
+  $("tools").hidden = !toolsIn.has(view.state);
   clearInterval(ticker);
   ticker = null;
 
@@ -105,6 +110,15 @@ function render(view) {
         $("setup-error").textContent = "";
         $("setup-auth-url").focus();
       }
+      $("setup-cancel").hidden = !view.can_cancel;
+      $("setup-switch").hidden = !view.can_cancel;
+      break;
+    }
+    case "about": {
+      $("about-version").textContent = view.version;
+      $("about-license").textContent = view.license;
+      $("about-platform").textContent = view.platform || "—";
+      if (entering) document.querySelector('[data-testid="about-close"]').focus();
       break;
     }
     case "restoring":
@@ -153,6 +167,7 @@ function render(view) {
       $("error-title").textContent = t(`error_${words}`);
       $("error-text").textContent = t(`error_${words}_text`);
       $("error-details").textContent = `${view.kind}: ${view.message}`;
+      $("details-copied").textContent = "";
       if (entering) $("retry").focus();
       break;
     }
@@ -191,6 +206,15 @@ for (const el of document.querySelectorAll('[data-action="cancel"]')) {
 for (const el of document.querySelectorAll('[data-action="back"]')) {
   el.addEventListener("click", () => call("back"));
 }
+for (const el of document.querySelectorAll('[data-action="close"]')) {
+  el.addEventListener("click", () => call("close_overlay"));
+}
+$("open-settings").addEventListener("click", () => call("open_settings"));
+$("open-about").addEventListener("click", () => call("open_about"));
+$("copy-details").addEventListener("click", async () => {
+  const result = await call("copy_support_details");
+  $("details-copied").textContent = result && result.error ? t("copy_failed") : t("details_copied");
+});
 $("retry").addEventListener("click", () => call("retry"));
 $("sign-out").addEventListener("click", () => call("sign_out"));
 
@@ -230,6 +254,7 @@ document.addEventListener("keydown", (event) => {
   if (event.key !== "Escape" || !current) return;
   if (current.state === "code_shown" || current.state === "starting") call("cancel_sign_in");
   else if (current.state === "error") call("back");
+  else if (current.state === "about" || (current.state === "setup" && current.can_cancel)) call("close_overlay");
 });
 
 const channel = new Channel();

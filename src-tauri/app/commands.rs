@@ -9,6 +9,7 @@ use super::view::View;
 
 #[tauri::command]
 pub fn connect(state: State<'_, Controller>, on_view: Channel<View>) -> View {
+    tracing::info!("window connected");
     state.connect(on_view)
 }
 
@@ -54,12 +55,32 @@ pub async fn sign_out(state: State<'_, Controller>) -> Result<(), CommandError> 
 }
 
 #[tauri::command]
-pub fn save_setup(
+pub async fn save_setup(
     state: State<'_, Controller>,
     auth_url: String,
     client_id: String,
 ) -> Result<(), CommandError> {
-    state.save_setup(auth_url, client_id)
+    state.save_setup(auth_url, client_id).await
+}
+
+#[tauri::command]
+pub fn open_settings(state: State<'_, Controller>) {
+    state.open_settings()
+}
+
+#[tauri::command]
+pub fn open_about(state: State<'_, Controller>) {
+    state.open_about()
+}
+
+#[tauri::command]
+pub fn close_overlay(state: State<'_, Controller>) {
+    state.close_overlay()
+}
+
+#[tauri::command]
+pub fn copy_support_details(state: State<'_, Controller>) -> Result<(), CommandError> {
+    state.copy_support_details()
 }
 
 /// Every command above, for `Builder::invoke_handler`. Keep in step with `build.rs`.
@@ -77,6 +98,10 @@ macro_rules! app_commands {
             $crate::app::commands::back,
             $crate::app::commands::sign_out,
             $crate::app::commands::save_setup,
+            $crate::app::commands::open_settings,
+            $crate::app::commands::open_about,
+            $crate::app::commands::close_overlay,
+            $crate::app::commands::copy_support_details,
         ]
     };
 }

@@ -41,6 +41,10 @@ struct Inner {
     session: Option<Resumed>,
     /// What "Try again" does after an error.
     retry: Retry,
+    /// The last error's kind, for "copy details".
+    last_error: Option<&'static str>,
+    /// The view to return to when settings or about are closed.
+    behind: Option<View>,
     /// Bumped by every sign-in, restore or sign-out, so that a task that was overtaken
     /// cannot touch the view any more.
     generation: u64,
@@ -95,6 +99,8 @@ impl Controller {
                 sign_in: None,
                 session: None,
                 retry: Retry::NewCode,
+                last_error: None,
+                behind: None,
                 generation: 0,
             }),
         }))
@@ -239,6 +245,7 @@ impl Controller {
         self.update(generation, |inner| {
             inner.sign_in = None;
             inner.retry = retry;
+            inner.last_error = Some(error.kind());
             inner.view = error_view(error);
         });
     }
@@ -346,12 +353,19 @@ impl Controller {
     }
 
     /// Saves the platform chosen in the setup view, checked as the core checks settings.
-    pub fn save_setup(&self, auth_url: String, client_id: String) -> Result<(), CommandError> {
-        let path = self.0.config_path.clone();
-        let mut file = match &path {
-            Some(p) => config::read_file(p).unwrap_or_default(),
-            None => RawSettings::default(),
-        };
+    /// Moving to another platform (or client id) signs out of the old one first.
+    pub async fn save_setup(
+        &self,
+        auth_url: String,
+        client_id: String,
+    ) -> Result<(), CommandError> {
+        let path = self.0.config_path.clone().ok_or_else(|| {
+            CommandError::Config(ConfigError::File {
+                path: PathBuf::new(),
+                reason: "this system has no configuration folder".into(),
+            })
+        })?;
+        let mut file = config::read_file(&path).unwrap_or_default();
         file.auth_url = Some(auth_url.trim().to_owned());
         file.client_id = Some(client_id.trim().to_owned());
         // Check what was typed on its own first, so the error names the right field.
@@ -360,25 +374,123 @@ impl Controller {
             client_id: file.client_id.clone(),
             ..RawSettings::default()
         })?;
-        let settings = Settings::from_raw(self.0.cli.clone().or(file.clone()))?;
-        let path = path.ok_or_else(|| {
-            CommandError::Config(ConfigError::File {
-                path: PathBuf::new(),
-                reason: "this system has no configuration folder".into(),
-            })
-        })?;
+        // What the learner just chose wins over flags and environment for this run.
+        let chosen = RawSettings {
+            auth_url: file.auth_url.clone(),
+            client_id: file.client_id.clone(),
+            ..self.0.cli.clone()
+        };
+        let settings = Settings::from_raw(chosen.or(file.clone()))?;
+        let old = self.lock().platform.clone();
+        if let Some(old) = &old {
+            let same = old.client.settings().auth_url == settings.auth_url
+                && old.client.settings().client_id == settings.client_id;
+            if same {
+                config::write_file(&path, &file)?;
+                self.close_overlay();
+                return Ok(());
+            }
+        }
         config::write_file(&path, &file)?;
         let platform = platform_for(&self.0.stores, settings)
             .map_err(|e| CommandError::Desktop(e.to_string()))?;
+        if old.is_some() && self.lock().session.is_some() {
+            self.sign_out().await;
+        }
         let mut inner = self.lock();
         if let Some(s) = inner.sign_in.take() {
             s.cancel.cancel();
         }
         inner.session = None;
+        inner.behind = None;
         inner.platform = Some(platform);
         drop(inner);
         self.start();
         Ok(())
+    }
+
+    /// Shows the settings (platform address and client id) over the current view.
+    pub fn open_settings(&self) {
+        let mut inner = self.lock();
+        let (auth_url, client_id) = match &inner.platform {
+            Some(p) => (
+                p.client.settings().auth_url.to_string(),
+                p.client.settings().client_id.clone(),
+            ),
+            None => return,
+        };
+        self.cover(
+            &mut inner,
+            View::Setup {
+                auth_url,
+                client_id,
+                can_cancel: true,
+            },
+        );
+    }
+
+    /// Shows the version and licence over the current view.
+    pub fn open_about(&self) {
+        let mut inner = self.lock();
+        let platform = inner
+            .platform
+            .as_ref()
+            .map(|p| platform_label(p.client.settings()));
+        self.cover(
+            &mut inner,
+            View::About {
+                version: env!("CARGO_PKG_VERSION"),
+                license: env!("CARGO_PKG_LICENSE"),
+                platform,
+            },
+        );
+    }
+
+    fn cover(&self, inner: &mut Inner, view: View) {
+        if !matches!(inner.view, View::Setup { .. } | View::About { .. }) {
+            // Only calm views are covered: a running sign-in keeps its window.
+            if matches!(
+                inner.view,
+                View::Starting | View::CodeShown(_) | View::SigningOut | View::Restoring
+            ) {
+                return;
+            }
+            inner.behind = Some(inner.view.clone());
+        }
+        set_view(inner, view);
+    }
+
+    /// Back from settings or about to what was there before.
+    pub fn close_overlay(&self) {
+        let mut inner = self.lock();
+        if let Some(view) = inner.behind.take() {
+            set_view(&mut inner, view);
+        }
+    }
+
+    /// What support needs to help, for the clipboard: no secret in it.
+    pub fn support_details(&self) -> String {
+        let inner = self.lock();
+        let platform = inner.platform.as_ref().map_or_else(
+            || "not configured".to_owned(),
+            |p| p.client.settings().auth_url.to_string(),
+        );
+        format!(
+            "Passerelle {}\nOS: {} {}\nPlatform: {}\nError: {}\nTime: {}\n",
+            env!("CARGO_PKG_VERSION"),
+            std::env::consts::OS,
+            std::env::consts::ARCH,
+            platform,
+            inner.last_error.unwrap_or("none"),
+            humantime::format_rfc3339_seconds(SystemTime::now()),
+        )
+    }
+
+    pub fn copy_support_details(&self) -> Result<(), CommandError> {
+        self.0
+            .desktop
+            .copy_text(&self.support_details())
+            .map_err(CommandError::Desktop)
     }
 }
 
@@ -447,6 +559,7 @@ fn setup_view(cli: &RawSettings, path: Option<&std::path::Path>) -> View {
     View::Setup {
         auth_url: raw.auth_url.unwrap_or_default(),
         client_id: raw.client_id.unwrap_or_default(),
+        can_cancel: false,
     }
 }
 

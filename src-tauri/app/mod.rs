@@ -29,6 +29,15 @@ pub fn is_app_url(url: &url::Url) -> bool {
 /// Runs the app until its window is closed.
 pub fn run(cli: RawSettings) {
     tauri::Builder::default()
+        // First, so that a second launch hands over to the running one and exits.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_clipboard_manager::init())
         .setup(move |app| {
@@ -61,6 +70,16 @@ pub fn run(cli: RawSettings) {
                 .build()?;
             controller.start();
             Ok(())
+        })
+        .on_window_event(|window, event| {
+            // Saved as it changes, not only at a clean exit, so a crash or a logout keeps it.
+            if matches!(
+                event,
+                tauri::WindowEvent::Moved(_) | tauri::WindowEvent::Resized(_)
+            ) {
+                use tauri_plugin_window_state::{AppHandleExt, StateFlags};
+                let _ = window.app_handle().save_window_state(StateFlags::all());
+            }
         })
         .invoke_handler(crate::app_commands!())
         .run(tauri::generate_context!())

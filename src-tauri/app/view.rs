@@ -12,6 +12,14 @@ pub enum View {
     Setup {
         auth_url: String,
         client_id: String,
+        /// Opened from the settings button (there is a view to go back to), not first start.
+        can_cancel: bool,
+    },
+    About {
+        version: &'static str,
+        license: &'static str,
+        /// The platform in use, when one is configured.
+        platform: Option<String>,
     },
     /// A stored session is being restored (quietly, after the first paint).
     Restoring,

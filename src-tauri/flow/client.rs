@@ -182,6 +182,7 @@ impl DeviceFlowClient {
             cancel,
             progress,
             || {
+                tracing::debug!("polling the token endpoint");
                 let request = self.http.post(token_url.clone()).form(&[
                     ("grant_type", DEVICE_CODE_GRANT),
                     ("device_code", device_code.expose()),

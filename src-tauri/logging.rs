@@ -1,0 +1,62 @@
+//! Logs to stderr and to daily-rotated files in the OS log folder. Secrets never reach a
+//! log: they are `Secret`s, which print `<redacted>`.
+
+use std::path::PathBuf;
+
+use tracing_appender::non_blocking::WorkerGuard;
+use tracing_appender::rolling::{Builder, Rotation};
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::{fmt, EnvFilter, Layer};
+
+/// The app's identifier, as in `tauri.conf.json`.
+pub const APP_ID: &str = "fr.passerelle.desktop";
+/// Log files kept: one per day, a week's worth.
+const KEPT_FILES: usize = 7;
+
+/// Where Tauri puts an app's logs: `~/Library/Logs/<id>` on macOS, `<local data>/<id>/logs`
+/// elsewhere.
+pub fn log_dir() -> Option<PathBuf> {
+    if cfg!(target_os = "macos") {
+        dirs::home_dir().map(|h| h.join("Library/Logs").join(APP_ID))
+    } else {
+        dirs::data_local_dir().map(|d| d.join(APP_ID).join("logs"))
+    }
+}
+
+/// Starts logging; keep the returned guard alive until the app exits, so the last lines
+/// reach the file. `RUST_LOG` (e.g. `passerelle=debug`) sets the level.
+pub fn init(dir: Option<PathBuf>) -> Option<WorkerGuard> {
+    let filter = || {
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("passerelle=info,warn"))
+    };
+    let appender = dir.and_then(|d| {
+        Builder::new()
+            .rotation(Rotation::DAILY)
+            .max_log_files(KEPT_FILES)
+            .filename_prefix("passerelle")
+            .filename_suffix("log")
+            .build(d)
+            .ok()
+    });
+    let (file, guard) = match appender {
+        Some(appender) => {
+            let (writer, guard) = tracing_appender::non_blocking(appender);
+            let layer = fmt::layer()
+                .with_ansi(false)
+                .with_writer(writer)
+                .with_filter(filter());
+            (Some(layer), Some(guard))
+        }
+        None => (None, None),
+    };
+    let _ = tracing_subscriber::registry()
+        .with(
+            fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_filter(filter()),
+        )
+        .with(file)
+        .try_init();
+    guard
+}
