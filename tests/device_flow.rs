@@ -338,12 +338,7 @@ async fn the_api_may_be_on_another_host() {
     .await;
     assert_ne!(platform.auth_url(), platform.api_url());
     let client = client(&platform);
-    let pending = client.start_sign_in().await.unwrap();
-    platform.decide(&pending.authorization.user_code, Decision::Approved);
-    let token = client
-        .wait_for_token(&pending, &CancellationToken::new(), |_| {})
-        .await
-        .unwrap();
+    let token = approved_token(&client, &platform).await;
     let profile = client.fetch_profile(&token.access_token).await.unwrap();
     assert_eq!(profile.first_name.as_deref(), Some("Camille"));
 
@@ -369,12 +364,7 @@ async fn endpoints_come_from_server_metadata() {
     let client = client(&platform);
     let endpoints = client.endpoints().await.unwrap();
     assert!(endpoints.token.path().starts_with("/o2/"), "{endpoints:?}");
-    let pending = client.start_sign_in().await.unwrap();
-    platform.decide(&pending.authorization.user_code, Decision::Approved);
-    let token = client
-        .wait_for_token(&pending, &CancellationToken::new(), |_| {})
-        .await
-        .unwrap();
+    let token = approved_token(&client, &platform).await;
     client
         .revoke(token.refresh_token.as_ref().unwrap())
         .await
@@ -399,12 +389,7 @@ async fn openid_connect_userinfo_shape() {
         profile_endpoint: Some(format!("{}/oauth/userinfo", platform.api_url())),
         ..raw_settings(&platform)
     });
-    let pending = client.start_sign_in().await.unwrap();
-    platform.decide(&pending.authorization.user_code, Decision::Approved);
-    let token = client
-        .wait_for_token(&pending, &CancellationToken::new(), |_| {})
-        .await
-        .unwrap();
+    let token = approved_token(&client, &platform).await;
     let profile = client.fetch_profile(&token.access_token).await.unwrap();
     assert_eq!(profile.id, "5");
     assert_eq!(profile.display_name, "Camille Martin");
@@ -421,12 +406,7 @@ async fn refresh_rotates_revoke_ends_and_401_is_its_own_outcome() {
         .unwrap_err();
     assert!(matches!(e, FlowError::SessionInvalid), "{e:?}");
 
-    let pending = client.start_sign_in().await.unwrap();
-    platform.decide(&pending.authorization.user_code, Decision::Approved);
-    let first = client
-        .wait_for_token(&pending, &CancellationToken::new(), |_| {})
-        .await
-        .unwrap();
+    let first = approved_token(&client, &platform).await;
     let first_refresh = first.refresh_token.clone().unwrap();
     let second = client.refresh(&first_refresh).await.unwrap();
     assert_ne!(second.refresh_token, first.refresh_token);

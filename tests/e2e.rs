@@ -538,6 +538,29 @@ async fn the_platform_is_down_at_start() {
     // Try again while still down: the same words, and the window still answers.
     app.click("retry").await;
     app.wait_visible("error").await;
+
+    // Settings and about are reachable from here, and lead back.
+    app.click("settings").await;
+    let field = app
+        .client
+        .find(App::testid("setup-auth-url"))
+        .await
+        .unwrap();
+    assert_eq!(
+        field.prop("value").await.unwrap().unwrap(),
+        format!("{down}/")
+    );
+    app.screenshot("12-settings").await;
+    app.click("setup-cancel").await;
+    app.wait_visible("error").await;
+    app.click("about").await;
+    assert_eq!(
+        app.wait_visible("about-version").await,
+        env!("CARGO_PKG_VERSION")
+    );
+    app.screenshot("13-about").await;
+    app.click("about-close").await;
+    app.wait_visible("error").await;
     app.close().await;
 }
 

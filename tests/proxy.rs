@@ -7,10 +7,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use common::*;
-use demo_platform::Decision;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use tokio_util::sync::CancellationToken;
 
 /// A plain-http forward proxy: reads the request head (`POST http://host:port/… HTTP/1.1`),
 /// connects to that host and relays both ways. Counts the requests it saw first on each
@@ -75,12 +73,7 @@ async fn proxies_from_the_environment_are_used_unless_no_proxy_says_otherwise() 
     std::env::set_var("HTTP_PROXY", &proxy);
     std::env::set_var("HTTPS_PROXY", &proxy);
     let client = client(&platform);
-    let pending = client.start_sign_in().await.unwrap();
-    platform.decide(&pending.authorization.user_code, Decision::Approved);
-    let token = client
-        .wait_for_token(&pending, &CancellationToken::new(), |_| {})
-        .await
-        .unwrap();
+    let token = approved_token(&client, &platform).await;
     client.fetch_profile(&token.access_token).await.unwrap();
     assert!(
         seen.load(Ordering::SeqCst) >= 1,

@@ -9,22 +9,16 @@ use std::time::{Duration, SystemTime};
 
 use common::harness::*;
 use common::*;
-use demo_platform::{Decision, DemoOptions, DemoPlatform, Fault, Target};
+use demo_platform::{DemoOptions, DemoPlatform, Fault, Target};
 use passerelle::app::view::View;
 use passerelle::flow::{RawSettings, Secret};
 use passerelle::session::{MemoryStore, StoredSession, TokenStore};
 use serde_json::Value;
-use tokio_util::sync::CancellationToken;
 
 /// Signs in with the core alone, as an earlier run of the app did.
 async fn earlier_session(platform: &DemoPlatform) -> StoredSession {
     let client = client(platform);
-    let pending = client.start_sign_in().await.unwrap();
-    platform.decide(&pending.authorization.user_code, Decision::Approved);
-    let token = client
-        .wait_for_token(&pending, &CancellationToken::new(), |_| {})
-        .await
-        .unwrap();
+    let token = approved_token(&client, platform).await;
     StoredSession::from_token(&token, SystemTime::now())
 }
 

@@ -252,10 +252,16 @@ mod tests {
         assert_eq!(next.expires_at, Some(60));
     }
 
-    struct Hung;
-    impl TokenStore for Hung {
+    /// A keychain that is locked (saves fail) and, if `hangs`, never answers a read.
+    struct Broken {
+        hangs: bool,
+    }
+
+    impl TokenStore for Broken {
         fn load(&self) -> Result<Option<StoredSession>, StoreError> {
-            std::thread::sleep(Duration::from_millis(500));
+            if self.hangs {
+                std::thread::sleep(Duration::from_millis(500));
+            }
             Ok(None)
         }
         fn save(&self, _: &StoredSession) -> Result<(), StoreError> {
@@ -271,7 +277,8 @@ mod tests {
 
     #[tokio::test]
     async fn a_hung_keychain_times_out_and_memory_takes_over() {
-        let store = SessionStore::with_timeout(Arc::new(Hung), Duration::from_millis(50));
+        let store =
+            SessionStore::with_timeout(Arc::new(Broken { hangs: true }), Duration::from_millis(50));
         assert!(store.remembers());
         assert_eq!(store.load().await, None);
         assert!(!store.remembers());
@@ -281,22 +288,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_failing_save_keeps_the_session_in_memory() {
-        struct Locked;
-        impl TokenStore for Locked {
-            fn load(&self) -> Result<Option<StoredSession>, StoreError> {
-                Ok(None)
-            }
-            fn save(&self, _: &StoredSession) -> Result<(), StoreError> {
-                Err(StoreError::Unavailable("locked".into()))
-            }
-            fn delete(&self) -> Result<(), StoreError> {
-                Ok(())
-            }
-            fn remembers(&self) -> bool {
-                true
-            }
-        }
-        let store = SessionStore::new(Arc::new(Locked));
+        let store = SessionStore::new(Arc::new(Broken { hangs: false }));
         assert!(!store.save(&session(Some(1))).await);
         assert_eq!(store.load().await, Some(session(Some(1))));
     }

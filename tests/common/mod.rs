@@ -6,9 +6,10 @@ pub mod harness;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use demo_platform::{DemoOptions, DemoPlatform, DEMO_CLIENT_ID};
+use demo_platform::{Decision, DemoOptions, DemoPlatform, DEMO_CLIENT_ID};
 use passerelle::flow::http::Timeouts;
-use passerelle::flow::{DeviceFlowClient, PollProgress, RawSettings, Settings};
+use passerelle::flow::{DeviceFlowClient, PollProgress, RawSettings, Settings, TokenResponse};
+use tokio_util::sync::CancellationToken;
 
 /// Codes poll every second in tests, to keep them quick.
 pub fn fast_options() -> DemoOptions {
@@ -65,4 +66,14 @@ impl Progress {
     pub fn all(&self) -> Vec<PollProgress> {
         self.0.lock().unwrap().clone()
     }
+}
+
+/// A whole sign-in with the core, the learner approving at once.
+pub async fn approved_token(client: &DeviceFlowClient, platform: &DemoPlatform) -> TokenResponse {
+    let pending = client.start_sign_in().await.unwrap();
+    assert!(platform.decide(&pending.authorization.user_code, Decision::Approved));
+    client
+        .wait_for_token(&pending, &CancellationToken::new(), |_| {})
+        .await
+        .unwrap()
 }
