@@ -31,7 +31,7 @@ impl Args {
             concurrency: 50,
             fault_rate: 0.3,
             interval: 1,
-            expires_in: 90,
+            expires_in: 300,
             max_approval_delay: Duration::from_secs(5),
             seed: std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)

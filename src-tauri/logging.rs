@@ -5,9 +5,10 @@ use std::path::PathBuf;
 
 use tracing_appender::non_blocking::WorkerGuard;
 use tracing_appender::rolling::{Builder, Rotation};
+use tracing_subscriber::filter::Targets;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
-use tracing_subscriber::{fmt, EnvFilter, Layer};
+use tracing_subscriber::{fmt, Layer};
 
 /// The app's identifier, as in `tauri.conf.json`.
 pub const APP_ID: &str = "fr.passerelle.desktop";
@@ -27,8 +28,16 @@ pub fn log_dir() -> Option<PathBuf> {
 /// Starts logging; keep the returned guard alive until the app exits, so the last lines
 /// reach the file. `RUST_LOG` (e.g. `passerelle=debug`) sets the level.
 pub fn init(dir: Option<PathBuf>) -> Option<WorkerGuard> {
+    // `RUST_LOG` in the `target=level,level` form; a plain filter, no regex engine.
     let filter = || {
-        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("passerelle=info,warn"))
+        std::env::var("RUST_LOG")
+            .ok()
+            .and_then(|s| s.parse::<Targets>().ok())
+            .unwrap_or_else(|| {
+                Targets::new()
+                    .with_target("passerelle", tracing::Level::INFO)
+                    .with_default(tracing::Level::WARN)
+            })
     };
     let appender = dir.and_then(|d| {
         Builder::new()

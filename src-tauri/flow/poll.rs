@@ -121,7 +121,13 @@ where
         next_poll_in: schedule.delay(),
     });
     loop {
-        let next = last_sent + schedule.delay();
+        let mut next = last_sent + schedule.delay();
+        // A backoff that would overshoot the deadline still leaves one last poll just before
+        // it, as long as the interval allows: an approval must not be lost to a long wait.
+        let last_chance = deadline.checked_sub(POLL_MARGIN).unwrap_or(deadline);
+        if next >= deadline && last_sent + schedule.interval() + POLL_MARGIN <= last_chance {
+            next = last_chance;
+        }
         if next >= deadline {
             // No poll can be sent before the code dies: wait for the end, then say so.
             tokio::select! {
@@ -298,6 +304,27 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_long_backoff_still_polls_once_more_before_the_deadline() {
+        let transient = || PollAnswer::Transient(FlowError::Unreachable("down".into()));
+        let (r, sent, _) = run(
+            5 * S,
+            100 * S,
+            vec![
+                transient(),
+                transient(),
+                transient(),
+                transient(),
+                PollAnswer::Token("t"),
+            ],
+        )
+        .await;
+        assert_eq!(r.unwrap(), "t");
+        let at: Vec<f64> = sent.iter().map(|d| secs(*d)).collect();
+        // 5.2, then +10.2, +20.2, +40.2; the next backoff (+60.2) would end past 100 s.
+        assert_eq!(at, vec![5.2, 15.4, 35.6, 75.8, 99.8]);
     }
 
     #[test]
