@@ -39,11 +39,12 @@ function announce(text) {
   $("announce").textContent = text;
 }
 
+/** Whole minutes while more than one is left (the window then repaints once a minute),
+ *  seconds in the last one. */
 function formatDuration(ms) {
   const total = Math.max(0, Math.ceil(ms / 1000));
-  const m = Math.floor(total / 60);
-  const s = String(total % 60).padStart(2, "0");
-  return `${m}:${s}`;
+  if (total > 60) return t("minutes", { n: Math.ceil(total / 60) });
+  return t("seconds", { n: total });
 }
 
 function statusText(status) {
@@ -62,12 +63,18 @@ function statusText(status) {
   }
 }
 
+/** Sets text only when it changes: every repaint costs CPU while the learner waits. */
+function setText(id, text) {
+  const el = $(id);
+  if (el.textContent !== text) el.textContent = text;
+}
+
 /** Once a second while a code is shown: the countdown and "retrying in N s". */
 function tick() {
   if (!current || current.state !== "code_shown") return;
-  $("expires-in").textContent = t("expires_in", { time: formatDuration(current.expires_at_ms - Date.now()) });
+  setText("expires-in", t("expires_in", { time: formatDuration(current.expires_at_ms - Date.now()) }));
   if (current.status.kind === "retrying") {
-    $("status").textContent = statusText(current.status);
+    setText("status", statusText(current.status));
   }
 }
 
