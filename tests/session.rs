@@ -119,37 +119,13 @@ async fn passing_failures_never_delete_a_stored_session() {
         },
         store.clone(),
     );
-    let view = h
-        .wait_for("an error", |v| matches!(v, View::Error { .. }))
-        .await;
-    assert!(
-        matches!(
-            view,
-            View::Error {
-                kind: "unreachable",
-                ..
-            }
-        ),
-        "{view:?}"
-    );
+    assert_eq!(h.wait_for_error().await, "unreachable");
     assert_eq!(stored(&store), Some(session.clone()));
 
     // The API answers 500, then recovers: Try again restores the session.
     platform.faults().inject(Target::Api, Fault::ServerError, 1);
     let h = harness_with(raw_settings(&platform), store.clone());
-    let view = h
-        .wait_for("an error", |v| matches!(v, View::Error { .. }))
-        .await;
-    assert!(
-        matches!(
-            view,
-            View::Error {
-                kind: "server_error",
-                ..
-            }
-        ),
-        "{view:?}"
-    );
+    assert_eq!(h.wait_for_error().await, "server_error");
     assert_eq!(stored(&store), Some(session.clone()));
     h.invoke("retry", Value::Null).unwrap();
     signed_in(&h).await;
@@ -160,19 +136,7 @@ async fn passing_failures_never_delete_a_stored_session() {
     let store = Arc::new(MemoryStore::with(expired.clone()));
     platform.faults().inject(Target::Token, Fault::Drop, 1);
     let h = harness_with(raw_settings(&platform), store.clone());
-    let view = h
-        .wait_for("an error", |v| matches!(v, View::Error { .. }))
-        .await;
-    assert!(
-        matches!(
-            view,
-            View::Error {
-                kind: "unreachable",
-                ..
-            }
-        ),
-        "{view:?}"
-    );
+    assert_eq!(h.wait_for_error().await, "unreachable");
     assert_eq!(stored(&store), Some(expired));
 }
 

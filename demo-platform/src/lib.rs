@@ -255,16 +255,7 @@ impl DemoPlatform {
 
     /// Forgets expired grants and dead tokens now, as the server does every few seconds.
     pub fn purge(&self, grace: Duration) {
-        self.shared
-            .store
-            .lock()
-            .unwrap()
-            .purge(Instant::now(), grace);
-        self.shared
-            .polls
-            .lock()
-            .unwrap()
-            .retain(|code, _| self.shared.store.lock().unwrap().grants.contains_key(code));
+        purge(&self.shared, grace);
     }
 
     /// Runs until `stop` fires (for the binary).
@@ -280,25 +271,33 @@ async fn purge_regularly(app: App, stop: CancellationToken) {
             _ = stop.cancelled() => return,
             _ = tokio::time::sleep(EVERY) => {}
         }
-        app.store
-            .lock()
-            .unwrap()
-            .purge(Instant::now(), Duration::from_secs(60));
-        let live: std::collections::HashSet<String> =
-            app.store.lock().unwrap().grants.keys().cloned().collect();
-        app.polls
-            .lock()
-            .unwrap()
-            .retain(|code, _| live.contains(code));
+        purge(&app, Duration::from_secs(60));
+    }
+}
+
+/// Forgets grants expired for longer than `grace`, dead tokens, and the poll log of every
+/// grant that is gone.
+fn purge(app: &Shared, grace: Duration) {
+    let mut store = app.store.lock().unwrap();
+    store.purge(Instant::now(), grace);
+    app.polls
+        .lock()
+        .unwrap()
+        .retain(|code, _| store.grants.contains_key(code));
+}
+
+/// The device authorization, token and revocation paths: the platform's, or those a
+/// standard provider publishes in its metadata.
+fn oauth_paths(discovery: bool) -> (&'static str, &'static str, &'static str) {
+    if discovery {
+        ("/o2/device_authorization", "/o2/token", "/o2/revoke")
+    } else {
+        ("/oauth/authorize_device", "/oauth/token", "/oauth/revoke")
     }
 }
 
 fn auth_routes(discovery: bool) -> Router<App> {
-    let (device, token, revoke) = if discovery {
-        ("/o2/device_authorization", "/o2/token", "/o2/revoke")
-    } else {
-        ("/oauth/authorize_device", "/oauth/token", "/oauth/revoke")
-    };
+    let (device, token, revoke) = oauth_paths(discovery);
     let router = Router::new()
         .route("/", get(|| async { Html(page::home()) }))
         .route(device, post(authorize_device))
@@ -595,11 +594,7 @@ async fn device_decision(State(app): State<App>, Form(f): Form<DecisionForm>) ->
 }
 
 fn route_of(path: &str, discovery: bool) -> Target {
-    let (device, token, revoke) = if discovery {
-        ("/o2/device_authorization", "/o2/token", "/o2/revoke")
-    } else {
-        ("/oauth/authorize_device", "/oauth/token", "/oauth/revoke")
-    };
+    let (device, token, revoke) = oauth_paths(discovery);
     if path == device {
         Target::DeviceAuthorization
     } else if path == token {

@@ -243,10 +243,8 @@ pub fn classify_token_answer(answer: &Answer) -> PollAnswer<TokenResponse> {
         return match error.error.as_str() {
             "authorization_pending" => PollAnswer::Pending,
             "slow_down" => PollAnswer::SlowDown,
-            "server_error" | "temporarily_unavailable" => {
-                PollAnswer::Transient(FlowError::ServerError(answer.status))
-            }
-            code => match FlowError::from_oauth_code(code) {
+            code => match oauth_failure(code, answer.status) {
+                e if e.is_transient() => PollAnswer::Transient(e),
                 FlowError::OAuth(_) if answer.is_server_trouble() => {
                     PollAnswer::Transient(FlowError::ServerError(answer.status))
                 }
@@ -263,6 +261,14 @@ pub fn classify_token_answer(answer: &Answer) -> PollAnswer<TokenResponse> {
     PollAnswer::Transient(status_error(answer.status))
 }
 
+/// An OAuth `error` code as an outcome; the server's own trouble codes are passing ones.
+fn oauth_failure(code: &str, status: u16) -> FlowError {
+    match code {
+        "server_error" | "temporarily_unavailable" => FlowError::ServerError(status),
+        code => FlowError::from_oauth_code(code),
+    }
+}
+
 fn status_error(status: u16) -> FlowError {
     if status >= 500 || status == 429 {
         FlowError::ServerError(status)
@@ -275,10 +281,7 @@ fn status_error(status: u16) -> FlowError {
 fn expect_success(answer: Answer) -> Result<Answer, FlowError> {
     if let Some(error) = protocol::parse_error(&answer.body) {
         tracing::debug!(error = %error.error, description = ?error.error_description, status = answer.status, "platform error");
-        return Err(match error.error.as_str() {
-            "server_error" | "temporarily_unavailable" => FlowError::ServerError(answer.status),
-            code => FlowError::from_oauth_code(code),
-        });
+        return Err(oauth_failure(&error.error, answer.status));
     }
     if answer.is_success() {
         Ok(answer)

@@ -101,6 +101,17 @@ impl Harness {
         panic!("timed out waiting for {what}; view is {:?}", self.view());
     }
 
+    /// Waits for the error view; returns its kind.
+    pub async fn wait_for_error(&self) -> &'static str {
+        match self
+            .wait_for("an error", |v| matches!(v, View::Error { .. }))
+            .await
+        {
+            View::Error { kind, .. } => kind,
+            _ => unreachable!(),
+        }
+    }
+
     pub async fn wait_for_code(&self) -> String {
         match self
             .wait_for("a code", |v| matches!(v, View::CodeShown(_)))
