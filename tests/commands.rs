@@ -93,6 +93,21 @@ async fn nothing_secret_reaches_the_window() {
     assert!(!everything.contains("access_token") && !everything.contains("device_code"));
 }
 
+/// The window repaints only when what it shows changes: a pending poll sends nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn polls_that_change_nothing_send_nothing() {
+    let platform = platform(fast_options()).await;
+    let h = harness(raw_settings(&platform));
+    h.invoke("start_sign_in", Value::Null).unwrap();
+    h.wait_for_code().await;
+    let sent = h.pushed.lock().unwrap().len();
+    // Three polls at the demo's one-second interval, each answered authorization_pending.
+    tokio::time::sleep(Duration::from_millis(3500)).await;
+    let pushed = h.pushed.lock().unwrap().clone();
+    assert_eq!(pushed.len(), sent, "sent again: {:?}", &pushed[sent..]);
+    assert!(pushed.windows(2).all(|w| w[0] != w[1]), "{pushed:?}");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn cancel_and_new_code() {
     let platform = platform(fast_options()).await;

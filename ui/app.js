@@ -27,7 +27,6 @@ const toolsIn = new Set(["signed_out", "signed_in", "error"]);
 
 let current = null;
 let ticker = null;
-let nextPollAt = 0;
 
 function show(state) {
   for (const [name, id] of Object.entries(sections)) {
@@ -39,23 +38,21 @@ function announce(text) {
   $("announce").textContent = text;
 }
 
-/** Whole minutes while more than one is left (the window then repaints once a minute),
- *  seconds in the last one. */
 function formatDuration(ms) {
   const total = Math.max(0, Math.ceil(ms / 1000));
-  if (total > 60) return t("minutes", { n: Math.ceil(total / 60) });
-  return t("seconds", { n: total });
+  return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, "0")}`;
 }
 
 function statusText(status) {
-  const secs = Math.max(0, Math.ceil((nextPollAt - Date.now()) / 1000));
   switch (status.kind) {
     case "waiting":
       return t("status_waiting");
     case "slowed_down":
       return t("status_slowed_down", { secs: status.interval_secs });
     case "retrying":
-      return t(`status_retry_${status.reason}`, { secs });
+      return t(`status_retry_${status.reason}`, {
+        secs: Math.max(0, Math.ceil((status.retry_at_ms - Date.now()) / 1000)),
+      });
     case "approved":
       return t("status_approved");
     default:
@@ -147,21 +144,19 @@ function render(view) {
       break;
     case "code_shown": {
       const sameCode = previous && previous.state === "code_shown" && previous.user_code === view.user_code;
-      $("user-code").textContent = view.user_code_display;
-      $("user-code").setAttribute("aria-label", view.user_code.split("").join(" "));
-      $("verification-uri").textContent = view.verification_uri;
-      if (view.qr_code) {
-        $("qr-code").src = view.qr_code;
-        $("qr-code").alt = t("qr_hint");
-      }
-      $("qr-code").hidden = !view.qr_code;
-      $("open-browser").hidden = !view.can_open;
-      $("unsafe-url").hidden = view.can_open;
-      if (view.status.next_poll_in_secs !== undefined) {
-        nextPollAt = Date.now() + view.status.next_poll_in_secs * 1000;
-      }
-      $("status").textContent = statusText(view.status);
+      setText("status", statusText(view.status));
       if (!sameCode) {
+        // A new code: everything else on the page changes with it, and only then.
+        $("user-code").textContent = view.user_code_display;
+        $("user-code").setAttribute("aria-label", view.user_code.split("").join(" "));
+        $("verification-uri").textContent = view.verification_uri;
+        if (view.qr_code) {
+          $("qr-code").src = view.qr_code;
+          $("qr-code").alt = t("qr_hint");
+        }
+        $("qr-code").hidden = !view.qr_code;
+        $("open-browser").hidden = !view.can_open;
+        $("unsafe-url").hidden = view.can_open;
         $("copied").textContent = "";
         (view.can_open ? $("open-browser") : $("copy-code")).focus();
       }

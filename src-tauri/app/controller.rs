@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 use tauri::ipc::Channel;
 use tokio_util::sync::CancellationToken;
@@ -12,7 +12,7 @@ use super::desktop::Desktop;
 use super::error::CommandError;
 use super::qr::qr_data_uri;
 use super::url_policy::may_open;
-use super::view::{group_user_code, CodeShown, ProfileView, Status, View};
+use super::view::{epoch_ms, group_user_code, CodeShown, ProfileView, Status, View};
 use crate::flow::config::{self, ConfigError};
 use crate::flow::{DeviceFlowClient, FlowError, PendingSignIn, RawSettings, Settings};
 use crate::session::{self, Resumed, SessionStore, StoredSession, TokenStore};
@@ -36,6 +36,9 @@ struct Shared {
 struct Inner {
     view: View,
     channel: Option<Channel<View>>,
+    /// What the window shows now: a view equal to it is not sent again, so that a poll
+    /// that changes nothing does not repaint the window.
+    shown: Option<View>,
     platform: Option<Platform>,
     sign_in: Option<SignIn>,
     session: Option<Resumed>,
@@ -95,6 +98,7 @@ impl Controller {
             inner: Mutex::new(Inner {
                 view,
                 channel: None,
+                shown: None,
                 platform,
                 sign_in: None,
                 session: None,
@@ -151,6 +155,7 @@ impl Controller {
     pub fn connect(&self, channel: Channel<View>) -> View {
         let mut inner = self.lock();
         inner.channel = Some(channel);
+        inner.shown = Some(inner.view.clone());
         inner.view.clone()
     }
 
@@ -200,7 +205,7 @@ impl Controller {
         let token = client
             .wait_for_token(&pending, &cancel, |progress| {
                 self.update(generation, |inner| {
-                    set_status(inner, Status::from(&progress))
+                    set_status(inner, Status::from_progress(&progress, SystemTime::now()))
                 });
             })
             .await;
@@ -237,7 +242,7 @@ impl Controller {
             return;
         }
         change(&mut inner);
-        push(&inner);
+        push(&mut inner);
     }
 
     fn fail(&self, generation: u64, retry: Retry, error: &FlowError) {
@@ -512,11 +517,16 @@ fn set_view(inner: &mut Inner, view: View) {
     push(inner);
 }
 
-fn push(inner: &Inner) {
-    if let Some(channel) = &inner.channel {
-        // The window may be reloading; it asks for the view again when it connects.
-        let _ = channel.send(inner.view.clone());
+fn push(inner: &mut Inner) {
+    let Some(channel) = &inner.channel else {
+        return;
+    };
+    if inner.shown.as_ref() == Some(&inner.view) {
+        return;
     }
+    // The window may be reloading; it asks for the view again when it connects.
+    let _ = channel.send(inner.view.clone());
+    inner.shown = Some(inner.view.clone());
 }
 
 fn set_status(inner: &mut Inner, status: Status) {
@@ -533,13 +543,8 @@ fn code_view(pending: &PendingSignIn, settings: &Settings) -> View {
         user_code_display: group_user_code(&a.user_code),
         verification_uri: a.verification_uri.to_string(),
         qr_code: qr_data_uri(url.as_str()),
-        expires_at_ms: pending
-            .expires_at
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as u64),
-        status: Status::Waiting {
-            next_poll_in_secs: a.interval.as_secs(),
-        },
+        expires_at_ms: epoch_ms(pending.expires_at),
+        status: Status::Waiting,
         can_open: may_open(url, settings),
     })
 }

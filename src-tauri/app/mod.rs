@@ -26,6 +26,22 @@ pub fn is_app_url(url: &url::Url) -> bool {
     }
 }
 
+/// One small page that changes a few characters a second gains nothing from GPU
+/// compositing, and pays for it on every frame: without a GPU (a virtual machine, a
+/// remote desktop) Mesa emulates it on the CPU, and some drivers leave the window blank.
+/// Painting only what changed keeps the waiting screen at a fraction of a percent of CPU.
+fn software_rendering(webview: tauri::webview::PlatformWebview) {
+    #[cfg(target_os = "linux")]
+    {
+        use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt, WebViewExt};
+        if let Some(settings) = webview.inner().settings() {
+            settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = webview;
+}
+
 /// Runs the app until its window is closed.
 pub fn run(cli: RawSettings) {
     tauri::Builder::default()
@@ -67,7 +83,8 @@ pub fn run(cli: RawSettings) {
                     }
                     allowed
                 })
-                .build()?;
+                .build()?
+                .with_webview(software_rendering)?;
             controller.start();
             Ok(())
         })

@@ -1,6 +1,8 @@
 //! What the window shows, pushed by the backend over a channel. Holds no secret: tokens
 //! and the device code never leave Rust.
 
+use std::time::{SystemTime, UNIX_EPOCH};
+
 use serde::Serialize;
 
 use crate::flow::{PollProgress, Profile};
@@ -62,46 +64,45 @@ pub struct CodeShown {
     pub can_open: bool,
 }
 
+/// What the polling is up to. Times are absolute, so that a poll that changes nothing
+/// gives an equal status, which is not sent to the window again.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Status {
-    Waiting {
-        next_poll_in_secs: u64,
-    },
+    Waiting,
     SlowedDown {
         interval_secs: u64,
-        next_poll_in_secs: u64,
     },
     Retrying {
         reason: &'static str,
-        next_poll_in_secs: u64,
+        /// When the next try is due (milliseconds since the epoch), for "retrying in N s".
+        retry_at_ms: u64,
     },
     /// Approved: fetching the profile.
     Approved,
 }
 
-impl From<&PollProgress> for Status {
-    fn from(p: &PollProgress) -> Self {
-        let secs = |d: &std::time::Duration| d.as_secs_f64().round() as u64;
+impl Status {
+    pub fn from_progress(p: &PollProgress, now: SystemTime) -> Self {
         match p {
-            PollProgress::Waiting { next_poll_in } => Status::Waiting {
-                next_poll_in_secs: secs(next_poll_in),
-            },
-            PollProgress::SlowedDown {
-                interval,
-                next_poll_in,
-            } => Status::SlowedDown {
-                interval_secs: secs(interval),
-                next_poll_in_secs: secs(next_poll_in),
+            PollProgress::Waiting { .. } => Status::Waiting,
+            PollProgress::SlowedDown { interval, .. } => Status::SlowedDown {
+                interval_secs: interval.as_secs_f64().round() as u64,
             },
             PollProgress::Retrying {
                 kind, next_poll_in, ..
             } => Status::Retrying {
                 reason: kind,
-                next_poll_in_secs: secs(next_poll_in),
+                retry_at_ms: epoch_ms(now + *next_poll_in),
             },
         }
     }
+}
+
+/// Milliseconds since the epoch, as the window's clock counts them.
+pub fn epoch_ms(t: SystemTime) -> u64 {
+    t.duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -177,6 +178,34 @@ mod tests {
         assert_eq!(ProfileView::from(&p).initials, "AL");
         p.display_name = "<>".into();
         assert_eq!(ProfileView::from(&p).initials, "");
+    }
+
+    #[test]
+    fn polls_that_change_nothing_give_equal_statuses() {
+        use std::time::Duration;
+        let now = SystemTime::now();
+        let later = now + Duration::from_secs(5);
+        let waiting = |secs| PollProgress::Waiting {
+            next_poll_in: Duration::from_secs(secs),
+        };
+        assert_eq!(
+            Status::from_progress(&waiting(5), now),
+            Status::from_progress(&waiting(4), later)
+        );
+        // A retry is due at a moment: the window counts down to it between polls.
+        let retrying = PollProgress::Retrying {
+            kind: "unreachable",
+            attempt: 3,
+            next_poll_in: Duration::from_secs(60),
+        };
+        let Status::Retrying { retry_at_ms, .. } = Status::from_progress(&retrying, now) else {
+            panic!("not a retry");
+        };
+        assert_eq!(retry_at_ms, epoch_ms(now) + 60_000);
+        assert_ne!(
+            Status::from_progress(&retrying, now),
+            Status::from_progress(&retrying, later)
+        );
     }
 
     #[test]
