@@ -10,8 +10,8 @@ use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{fmt, Layer};
 
-/// The app's identifier, as in `tauri.conf.json`.
-pub const APP_ID: &str = "fr.passerelle.desktop";
+use crate::APP_ID;
+
 /// Log files kept: one per day, a week's worth.
 const KEPT_FILES: usize = 7;
 

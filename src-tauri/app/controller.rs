@@ -386,17 +386,15 @@ impl Controller {
             ..self.0.cli.clone()
         };
         let settings = Settings::from_raw(chosen.or(file.clone()))?;
-        let old = self.lock().platform.clone();
-        if let Some(old) = &old {
-            let same = old.client.settings().auth_url == settings.auth_url
-                && old.client.settings().client_id == settings.client_id;
-            if same {
-                config::write_file(&path, &file)?;
-                self.close_overlay();
-                return Ok(());
-            }
-        }
         config::write_file(&path, &file)?;
+        let old = self.lock().platform.clone();
+        if old.as_ref().is_some_and(|old| {
+            let current = old.client.settings();
+            current.auth_url == settings.auth_url && current.client_id == settings.client_id
+        }) {
+            self.close_overlay();
+            return Ok(());
+        }
         let platform = platform_for(&self.0.stores, settings)
             .map_err(|e| CommandError::Desktop(e.to_string()))?;
         if old.is_some() && self.lock().session.is_some() {
@@ -417,21 +415,16 @@ impl Controller {
     /// Shows the settings (platform address and client id) over the current view.
     pub fn open_settings(&self) {
         let mut inner = self.lock();
-        let (auth_url, client_id) = match &inner.platform {
-            Some(p) => (
-                p.client.settings().auth_url.to_string(),
-                p.client.settings().client_id.clone(),
-            ),
-            None => return,
+        let Some(platform) = &inner.platform else {
+            return;
         };
-        self.cover(
-            &mut inner,
-            View::Setup {
-                auth_url,
-                client_id,
-                can_cancel: true,
-            },
-        );
+        let settings = platform.client.settings();
+        let view = View::Setup {
+            auth_url: settings.auth_url.to_string(),
+            client_id: settings.client_id.clone(),
+            can_cancel: true,
+        };
+        cover(&mut inner, view);
     }
 
     /// Shows the version and licence over the current view.
@@ -441,7 +434,7 @@ impl Controller {
             .platform
             .as_ref()
             .map(|p| platform_label(p.client.settings()));
-        self.cover(
+        cover(
             &mut inner,
             View::About {
                 version: env!("CARGO_PKG_VERSION"),
@@ -449,20 +442,6 @@ impl Controller {
                 platform,
             },
         );
-    }
-
-    fn cover(&self, inner: &mut Inner, view: View) {
-        if !matches!(inner.view, View::Setup { .. } | View::About { .. }) {
-            // Only calm views are covered: a running sign-in keeps its window.
-            if matches!(
-                inner.view,
-                View::Starting | View::CodeShown(_) | View::SigningOut | View::Restoring
-            ) {
-                return;
-            }
-            inner.behind = Some(inner.view.clone());
-        }
-        set_view(inner, view);
     }
 
     /// Back from settings or about to what was there before.
@@ -505,6 +484,18 @@ fn platform_for(stores: &StoreFactory, settings: Settings) -> Result<Platform, F
         client: Arc::new(DeviceFlowClient::new(settings)?),
         store,
     })
+}
+
+/// Shows settings or about over the current view, to go back to it on close.
+fn cover(inner: &mut Inner, view: View) {
+    match inner.view {
+        // One overlay replaces another; what was behind stays behind.
+        View::Setup { .. } | View::About { .. } => {}
+        // Only calm views are covered: a running sign-in keeps its window.
+        View::Starting | View::CodeShown(_) | View::SigningOut | View::Restoring => return,
+        _ => inner.behind = Some(inner.view.clone()),
+    }
+    set_view(inner, view);
 }
 
 fn next_generation(inner: &mut Inner) -> u64 {

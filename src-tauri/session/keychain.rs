@@ -5,9 +5,6 @@ use url::Url;
 
 use super::store::{StoreError, StoredSession, TokenStore};
 
-/// The app's identifier (as in `tauri.conf.json`), the keychain's service name.
-pub const SERVICE: &str = "fr.passerelle.desktop";
-
 pub struct KeychainStore {
     entry: keyring::Entry,
 }

@@ -20,7 +20,7 @@ pub fn store_for(settings: &Settings) -> Arc<dyn TokenStore> {
     match settings.token_store {
         TokenStoreKind::Memory => Arc::new(MemoryStore::default()),
         TokenStoreKind::Keychain => {
-            match keychain::KeychainStore::for_platform(keychain::SERVICE, &settings.auth_url) {
+            match keychain::KeychainStore::for_platform(crate::APP_ID, &settings.auth_url) {
                 Ok(store) => Arc::new(store),
                 Err(e) => {
                     tracing::warn!(error = %e, "no keychain; the session will not be remembered");
