@@ -72,9 +72,7 @@ async fn sign_in_open_copy_and_sign_out() {
 async fn nothing_secret_reaches_the_window() {
     let platform = platform(fast_options()).await;
     let h = harness(raw_settings(&platform));
-    h.invoke("start_sign_in", Value::Null).unwrap();
-    let code = h.wait_for_code().await;
-    platform.decide(&code, Decision::Approved);
+    h.sign_in_and_decide(&platform, Decision::Approved).await;
     h.wait_for("the profile", |v| matches!(v, View::SignedIn { .. }))
         .await;
     let everything = h.pushed.lock().unwrap().join("\n");
@@ -135,9 +133,7 @@ async fn cancel_and_new_code() {
 async fn errors_become_views_with_a_kind() {
     let platform = platform(fast_options()).await;
     let h = harness(raw_settings(&platform));
-    h.invoke("start_sign_in", Value::Null).unwrap();
-    let code = h.wait_for_code().await;
-    platform.decide(&code, Decision::Denied);
+    h.sign_in_and_decide(&platform, Decision::Denied).await;
     let view = h
         .wait_for("an error", |v| matches!(v, View::Error { .. }))
         .await;
@@ -220,9 +216,7 @@ async fn changing_platform_signs_out_of_the_old_one() {
     let old = platform(fast_options()).await;
     let new = platform(fast_options()).await;
     let h = harness(raw_settings(&old));
-    h.invoke("start_sign_in", Value::Null).unwrap();
-    let code = h.wait_for_code().await;
-    old.decide(&code, Decision::Approved);
+    h.sign_in_and_decide(&old, Decision::Approved).await;
     h.wait_for("the profile", |v| matches!(v, View::SignedIn { .. }))
         .await;
     let access = old.issued_secrets()[1].clone();
@@ -259,9 +253,7 @@ async fn changing_platform_signs_out_of_the_old_one() {
 async fn support_details_and_about_hold_no_secret() {
     let platform = platform(fast_options()).await;
     let h = harness(raw_settings(&platform));
-    h.invoke("start_sign_in", Value::Null).unwrap();
-    let code = h.wait_for_code().await;
-    platform.decide(&code, Decision::Denied);
+    h.sign_in_and_decide(&platform, Decision::Denied).await;
     h.wait_for("an error", |v| matches!(v, View::Error { .. }))
         .await;
     h.invoke("copy_support_details", Value::Null).unwrap();

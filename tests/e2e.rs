@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use common::*;
 use demo_platform::{Decision, DemoOptions, DemoUser, DEMO_CLIENT_ID};
 use fantoccini::{Client, ClientBuilder, Locator};
-use passerelle::session::keychain::{KeychainStore, SERVICE};
+use passerelle::session::keychain::KeychainStore;
 use passerelle::session::TokenStore;
 use serde_json::json;
 
@@ -22,12 +22,13 @@ static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(())
 
 const WAIT: Duration = Duration::from_secs(20);
 
-fn skip() -> bool {
+/// This test's turn at the screen; none when the end-to-end tests are left out on purpose.
+async fn take_turn() -> Option<tokio::sync::MutexGuard<'static, ()>> {
     if std::env::var_os("PASSERELLE_SKIP_E2E").is_some_and(|v| v == "1") {
         eprintln!("PASSERELLE_SKIP_E2E=1: end-to-end test left out");
-        return true;
+        return None;
     }
-    false
+    Some(ONE_AT_A_TIME.lock().await)
 }
 
 fn find_tool(name: &str) -> PathBuf {
@@ -453,10 +454,9 @@ async fn signed_out_to_code(app: &App) -> String {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn sign_in_through_the_browser_and_see_the_profile() {
-    if skip() {
+    let Some(_turn) = take_turn().await else {
         return;
-    }
-    let _one = ONE_AT_A_TIME.lock().await;
+    };
     let platform = platform(fast_options()).await;
     let app = App::launch(Launch::new(platform.auth_url())).await;
     app.wait_visible("sign-in").await;
@@ -514,10 +514,9 @@ async fn sign_in_through_the_browser_and_see_the_profile() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn denied_in_the_browser() {
-    if skip() {
+    let Some(_turn) = take_turn().await else {
         return;
-    }
-    let _one = ONE_AT_A_TIME.lock().await;
+    };
     let platform = platform(fast_options()).await;
     let app = App::launch(Launch::new(platform.auth_url())).await;
     let code = signed_out_to_code(&app).await;
@@ -535,10 +534,9 @@ async fn denied_in_the_browser() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn expired_code_then_try_again() {
-    if skip() {
+    let Some(_turn) = take_turn().await else {
         return;
-    }
-    let _one = ONE_AT_A_TIME.lock().await;
+    };
     let platform = platform(DemoOptions {
         expires_in: Duration::from_secs(4),
         ..fast_options()
@@ -562,10 +560,9 @@ async fn expired_code_then_try_again() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_platform_is_down_at_start() {
-    if skip() {
+    let Some(_turn) = take_turn().await else {
         return;
-    }
-    let _one = ONE_AT_A_TIME.lock().await;
+    };
     let down = format!("http://127.0.0.1:{}", free_port());
     let app = App::launch(Launch::new(&down)).await;
     app.click("sign-in").await;
@@ -605,10 +602,9 @@ async fn the_platform_is_down_at_start() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn speaks_french_on_a_french_system() {
-    if skip() {
+    let Some(_turn) = take_turn().await else {
         return;
-    }
-    let _one = ONE_AT_A_TIME.lock().await;
+    };
     let platform = platform(fast_options()).await;
     let app = App::launch(Launch {
         lang: "fr_FR.UTF-8",
@@ -657,18 +653,19 @@ async fn sign_in(app: &App, platform: &demo_platform::DemoPlatform) -> String {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn stays_signed_in_across_restarts_and_leaves_nothing_behind() {
-    if skip() {
+    let Some(_turn) = take_turn().await else {
         return;
-    }
-    let _one = ONE_AT_A_TIME.lock().await;
+    };
     let platform = platform(fast_options()).await;
     let launch = || Launch {
         keychain: true,
         ..Launch::new(platform.auth_url())
     };
-    let keychain =
-        KeychainStore::for_platform(SERVICE, &url::Url::parse(platform.auth_url()).unwrap())
-            .unwrap();
+    let keychain = KeychainStore::for_platform(
+        passerelle::APP_ID,
+        &url::Url::parse(platform.auth_url()).unwrap(),
+    )
+    .unwrap();
     let app = App::launch(launch()).await;
     assert_eq!(sign_in(&app, &platform).await, "Camille Martin");
     assert!(
@@ -753,10 +750,9 @@ async fn stays_signed_in_across_restarts_and_leaves_nothing_behind() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn hostile_input_stays_text_and_the_webview_is_locked_down() {
-    if skip() {
+    let Some(_turn) = take_turn().await else {
         return;
-    }
-    let _one = ONE_AT_A_TIME.lock().await;
+    };
     let user = DemoUser {
         firstname: "<img src=x onerror=\"document.title='pwned'\">".into(),
         lastname: "<script>document.title='pwned'</script>".into(),
@@ -823,10 +819,9 @@ async fn hostile_input_stays_text_and_the_webview_is_locked_down() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_window_rides_out_a_platform_that_goes_down_and_comes_back() {
-    if skip() {
+    let Some(_turn) = take_turn().await else {
         return;
-    }
-    let _one = ONE_AT_A_TIME.lock().await;
+    };
     let platform = platform(fast_options()).await;
     platform.go_down();
     let app = App::launch(Launch::new(platform.auth_url())).await;

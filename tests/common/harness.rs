@@ -3,6 +3,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use demo_platform::{Decision, DemoPlatform};
 use passerelle::app::controller::StoreFactory;
 use passerelle::app::desktop::RecordingDesktop;
 use passerelle::app::view::View;
@@ -110,6 +111,13 @@ impl Harness {
             View::Error { kind, .. } => kind,
             _ => unreachable!(),
         }
+    }
+
+    /// Clicks Sign in, and the learner answers the code in the browser.
+    pub async fn sign_in_and_decide(&self, platform: &DemoPlatform, decision: Decision) {
+        self.invoke("start_sign_in", Value::Null).unwrap();
+        let code = self.wait_for_code().await;
+        platform.decide(&code, decision);
     }
 
     pub async fn wait_for_code(&self) -> String {
