@@ -1,9 +1,12 @@
 //! `cargo run --example demo`: starts the demo platform on a free loopback port and opens
 //! Passerelle configured for it. Sign in to the demo in your browser with the account the
-//! verification page shows. The demo lives only in this example, never in the app itself.
+//! verification page shows. The demo lives only in this example, never in the app itself;
+//! it keeps its session in memory and its settings in a scratch file, so it never touches
+//! your own keychain or settings.
 
 use demo_platform::{DemoOptions, DemoPlatform, DEMO_CLIENT_ID};
-use passerelle::flow::RawSettings;
+use passerelle::app::{self, Launch};
+use passerelle::core::settings::{Key, RawSettings};
 
 fn main() {
     let _log_guard = passerelle::logging::init(None);
@@ -18,12 +21,12 @@ fn main() {
         user.email,
         user.password
     );
-    // The demo's settings come from here; the learner's own settings file is left alone.
-    let scratch = std::env::temp_dir().join("passerelle-demo-config.toml");
-    std::env::set_var("PASSERELLE_CONFIG", &scratch);
-    passerelle::app::run(RawSettings {
-        auth_url: Some(platform.auth_url().into()),
-        client_id: Some(DEMO_CLIENT_ID.into()),
-        ..RawSettings::default()
-    });
+    let mut launch = Launch::new(
+        RawSettings::default()
+            .with(Key::AuthUrl, platform.auth_url())
+            .with(Key::ClientId, DEMO_CLIENT_ID)
+            .with(Key::TokenStore, "memory"),
+    );
+    launch.config_file = Some(std::env::temp_dir().join("passerelle-demo-config.toml"));
+    app::run(launch);
 }

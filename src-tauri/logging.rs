@@ -1,5 +1,6 @@
-//! Logs to stderr and to daily-rotated files in the OS log folder. Secrets never reach a
-//! log: they are `Secret`s, which print `<redacted>`.
+//! Logs to stderr and to daily-rotated files in the OS log folder (`core::paths`). Secrets
+//! never reach a log: they print `<redacted>`, and a server's error descriptions are never
+//! kept, only their length.
 
 use std::path::PathBuf;
 
@@ -10,20 +11,8 @@ use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{fmt, Layer};
 
-use crate::APP_ID;
-
 /// Log files kept: one per day, a week's worth.
 const KEPT_FILES: usize = 7;
-
-/// Where Tauri puts an app's logs: `~/Library/Logs/<id>` on macOS, `<local data>/<id>/logs`
-/// elsewhere.
-pub fn log_dir() -> Option<PathBuf> {
-    if cfg!(target_os = "macos") {
-        dirs::home_dir().map(|h| h.join("Library/Logs").join(APP_ID))
-    } else {
-        dirs::data_local_dir().map(|d| d.join(APP_ID).join("logs"))
-    }
-}
 
 /// Starts logging; keep the returned guard alive until the app exits, so the last lines
 /// reach the file. `RUST_LOG` (e.g. `passerelle=debug`) sets the level.

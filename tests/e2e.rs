@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 use common::*;
 use demo_platform::{Decision, DemoOptions, DemoUser, DEMO_CLIENT_ID};
 use fantoccini::{Client, ClientBuilder, Locator};
-use passerelle::session::keychain::KeychainStore;
-use passerelle::session::TokenStore;
+use passerelle::core::session::KeychainStore;
+use passerelle::core::session::TokenStore;
 use serde_json::json;
 
 /// One window at a time: the machine running the tests may have two cores only.
@@ -662,7 +662,7 @@ async fn stays_signed_in_across_restarts_and_leaves_nothing_behind() {
         ..Launch::new(platform.auth_url())
     };
     let keychain = KeychainStore::for_platform(
-        passerelle::APP_ID,
+        passerelle::core::APP_ID,
         &url::Url::parse(platform.auth_url()).unwrap(),
     )
     .unwrap();
@@ -690,7 +690,7 @@ async fn stays_signed_in_across_restarts_and_leaves_nothing_behind() {
         3,
         "a device code, an access token and a refresh token"
     );
-    assert!(secrets.contains(&stored.access_token.expose().to_owned()));
+    assert!(secrets.contains(&stored.access_token.as_ref().unwrap().expose().to_owned()));
     let page = app.client.source().await.unwrap();
     let storage = app
         .script(
@@ -742,7 +742,7 @@ async fn stays_signed_in_across_restarts_and_leaves_nothing_behind() {
     app.wait_visible("sign-in").await;
     assert_eq!(keychain.load().unwrap(), None, "the keychain entry is gone");
     assert!(
-        !platform.access_token_is_valid(stored.access_token.expose()),
+        !platform.access_token_is_valid(stored.access_token.as_ref().unwrap().expose()),
         "revoked on the platform"
     );
     app.close().await;

@@ -5,6 +5,7 @@ mod faults;
 mod page;
 mod serve;
 mod state;
+mod trap;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -23,7 +24,8 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 pub use faults::{Fault, FaultSwitch, Target};
-pub use state::{normalise_user_code, Decision, DemoUser};
+pub use state::{Decision, DemoUser};
+pub use trap::Trap;
 
 /// How the demo platform behaves.
 #[derive(Debug, Clone)]
@@ -43,6 +45,29 @@ pub struct DemoOptions {
     pub listen: SocketAddr,
     /// Most device codes pending at once; past it, new requests get 503 (memory stays bounded).
     pub max_pending: usize,
+    /// What a hostile or merely odd server does.
+    pub hostile: Hostile,
+}
+
+/// A server that misbehaves on purpose, for the tests: every field is off by default.
+#[derive(Debug, Clone, Default)]
+pub struct Hostile {
+    /// The `issuer` its metadata names, instead of its own address.
+    pub issuer: Option<String>,
+    /// Its metadata puts the device authorization, token and revocation endpoints under
+    /// this address (another origin) instead of its own.
+    pub endpoints_at: Option<String>,
+    /// Its metadata has no `device_authorization_endpoint`, as django-oauth-toolkit's.
+    pub no_device_endpoint: bool,
+    /// The `verification_uri` it sends, instead of its own page.
+    pub verification_uri: Option<String>,
+    /// The `verification_uri_complete` it sends (the code is appended).
+    pub verification_uri_complete: Option<String>,
+    /// How long the profile takes to answer.
+    pub profile_delay: Option<Duration>,
+    /// Put into every device code, token and `error_description`, for tests that look for
+    /// it where it must not be.
+    pub canary: Option<String>,
 }
 
 pub const DEMO_CLIENT_ID: &str = "passerelle-demo";
@@ -59,6 +84,7 @@ impl Default for DemoOptions {
             separate_api: false,
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             max_pending: 100_000,
+            hostile: Hostile::default(),
         }
     }
 }
@@ -80,6 +106,7 @@ struct Shared {
     discovery: bool,
     /// Every device code and token handed out, so tests can look for leaks.
     issued: Mutex<Vec<String>>,
+    hostile: Hostile,
 }
 
 type App = Arc<Shared>;
@@ -123,6 +150,7 @@ impl DemoPlatform {
                 token_lifetime: options.token_lifetime,
                 scope: "read".into(),
                 max_pending: options.max_pending,
+                secret_prefix: options.hostile.canary.clone().unwrap_or_default(),
             }),
             store: Mutex::default(),
             user: options.user,
@@ -131,6 +159,7 @@ impl DemoPlatform {
             auth_base: auth_url.clone(),
             discovery: options.discovery,
             issued: Mutex::default(),
+            hostile: options.hostile,
         });
         let stop = CancellationToken::new();
         let api = api_routes().with_state(shared.clone());
@@ -325,6 +354,14 @@ fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
         .into_response()
 }
 
+/// An error answer whose description carries the canary, when there is one.
+fn described_error(app: &App, status: StatusCode, error: &str, description: &str) -> Response {
+    match &app.hostile.canary {
+        Some(canary) => oauth_error(status, error, &format!("{description} {canary}")),
+        None => oauth_error(status, error, description),
+    }
+}
+
 /// Reads the parameters from a form or JSON body, as Rails does.
 fn params(headers: &HeaderMap, body: &Bytes) -> HashMap<String, String> {
     let is_json = headers
@@ -357,8 +394,9 @@ fn known_client(app: &App, params: &HashMap<String, String>) -> Option<String> {
         .then(|| client_id.clone())
 }
 
-fn invalid_client() -> Response {
-    oauth_error(
+fn invalid_client(app: &App) -> Response {
+    described_error(
+        app,
         StatusCode::UNAUTHORIZED,
         "invalid_client",
         "Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.",
@@ -368,12 +406,13 @@ fn invalid_client() -> Response {
 async fn authorize_device(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Response {
     let params = params(&headers, &body);
     let Some(client_id) = known_client(&app, &params) else {
-        return invalid_client();
+        return invalid_client(&app);
     };
     let settings = app.settings.lock().unwrap().clone();
     let mut store = app.store.lock().unwrap();
     if store.grants.len() >= settings.max_pending {
-        return oauth_error(
+        return described_error(
+            &app,
             StatusCode::SERVICE_UNAVAILABLE,
             "temporarily_unavailable",
             "Too many pending device codes; try again later.",
@@ -386,12 +425,15 @@ async fn authorize_device(State(app): State<App>, headers: HeaderMap, body: Byte
     );
     drop(store);
     app.issued.lock().unwrap().push(device_code.clone());
-    let verification_uri = format!("{}/oauth/device", app.auth_base);
+    let own = format!("{}/oauth/device", app.auth_base);
+    let h = &app.hostile;
+    let verification_uri = h.verification_uri.clone().unwrap_or_else(|| own.clone());
+    let complete = h.verification_uri_complete.as_deref().unwrap_or(&own);
     Json(json!({
         "device_code": device_code,
         "user_code": user_code,
         "verification_uri": verification_uri,
-        "verification_uri_complete": format!("{verification_uri}?user_code={user_code}"),
+        "verification_uri_complete": format!("{complete}?user_code={user_code}"),
         "expires_in": settings.expires_in.as_secs(),
         "interval": settings.interval.as_secs(),
     }))
@@ -417,10 +459,12 @@ fn token_json(app: &App, t: &state::TokenRecord, lifetime: Duration) -> Response
 async fn token_endpoint(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Response {
     let params = params(&headers, &body);
     let Some(client_id) = known_client(&app, &params) else {
-        return invalid_client();
+        return invalid_client(&app);
     };
     let settings = app.settings.lock().unwrap().clone();
     let bad = StatusCode::BAD_REQUEST;
+    let oauth_error =
+        |status, error: &str, description: &str| described_error(&app, status, error, description);
     match params.get("grant_type").map(String::as_str) {
         Some("urn:ietf:params:oauth:grant-type:device_code") => {
             let device_code = params.get("device_code").map(String::as_str).unwrap_or("");
@@ -460,7 +504,7 @@ async fn token_endpoint(State(app): State<App>, headers: HeaderMap, body: Bytes)
 async fn revoke_endpoint(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Response {
     let params = params(&headers, &body);
     let Some(client_id) = known_client(&app, &params) else {
-        return invalid_client();
+        return invalid_client(&app);
     };
     if let Some(token) = params.get("token") {
         app.store.lock().unwrap().revoke(token, &client_id);
@@ -494,6 +538,9 @@ fn authorised(app: &App, headers: &HeaderMap) -> bool {
 }
 
 async fn current_user(State(app): State<App>, headers: HeaderMap) -> Response {
+    if let Some(delay) = app.hostile.profile_delay {
+        tokio::time::sleep(delay).await;
+    }
     if !authorised(&app, &headers) {
         return unauthorized();
     }
@@ -526,15 +573,22 @@ async fn userinfo(State(app): State<App>, headers: HeaderMap) -> Response {
 }
 
 async fn metadata(State(app): State<App>) -> Response {
-    let base = &app.auth_base;
-    Json(json!({
-        "issuer": base,
+    let h = &app.hostile;
+    let issuer = h.issuer.as_deref().unwrap_or(&app.auth_base);
+    let base = h.endpoints_at.as_deref().unwrap_or(&app.auth_base);
+    let mut meta = json!({
+        "issuer": issuer,
         "device_authorization_endpoint": format!("{base}/o2/device_authorization"),
         "token_endpoint": format!("{base}/o2/token"),
         "revocation_endpoint": format!("{base}/o2/revoke"),
         "grant_types_supported": ["urn:ietf:params:oauth:grant-type:device_code", "refresh_token"],
-    }))
-    .into_response()
+    });
+    if h.no_device_endpoint {
+        meta.as_object_mut()
+            .unwrap()
+            .remove("device_authorization_endpoint");
+    }
+    Json(meta).into_response()
 }
 
 #[derive(serde::Deserialize)]

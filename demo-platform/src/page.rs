@@ -20,7 +20,7 @@ body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0
 main{background:#fff;border-radius:12px;padding:1.5rem 2rem;box-shadow:0 1px 4px #0002}
 h1{font-size:1.4rem}label{display:block;margin:.8rem 0 .2rem;font-weight:600}
 input{width:100%;box-sizing:border-box;padding:.5rem;font-size:1rem;border:1px solid #8a929c;border-radius:6px}
-#user_code{font-family:ui-monospace,monospace;font-size:1.4rem;letter-spacing:.15em;text-transform:uppercase}
+#user_code{font-family:ui-monospace,monospace;font-size:1.4rem;letter-spacing:.15em}
 .hint{background:#eef3fb;border-radius:6px;padding:.6rem .8rem;font-size:.9rem}
 .actions{display:flex;gap:.8rem;margin-top:1.2rem}
 button{flex:1;padding:.6rem;font-size:1rem;border-radius:6px;border:1px solid #1d4ed8;cursor:pointer}

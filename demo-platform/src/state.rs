@@ -86,23 +86,17 @@ pub struct Settings {
     pub token_lifetime: Duration,
     pub scope: String,
     pub max_pending: usize,
+    /// Put before every device code and token.
+    pub secret_prefix: String,
 }
 
 #[derive(Default)]
 pub struct Store {
     /// Keyed by device code.
     pub grants: HashMap<String, DeviceGrant>,
-    /// Device code by user code (normalised: upper case, no dash).
+    /// Device code by user code, exactly as issued.
     pub by_user_code: HashMap<String, String>,
     pub tokens: Vec<TokenRecord>,
-}
-
-/// Upper case, without the dash or spaces a person may type.
-pub fn normalise_user_code(code: &str) -> String {
-    code.chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_uppercase())
-        .collect()
 }
 
 fn user_code() -> String {
@@ -113,8 +107,12 @@ fn user_code() -> String {
         .collect()
 }
 
-fn random_token() -> String {
-    Alphanumeric.sample_string(&mut rand::rng(), 43)
+/// A random token, after `prefix` (a canary string the tests look for).
+fn random_token(prefix: &str) -> String {
+    format!(
+        "{prefix}{}",
+        Alphanumeric.sample_string(&mut rand::rng(), 43)
+    )
 }
 
 pub fn unix_now() -> u64 {
@@ -131,7 +129,7 @@ impl Store {
         client_id: &str,
         scope: Option<&str>,
     ) -> (String, String) {
-        let device_code = random_token();
+        let device_code = random_token(&settings.secret_prefix);
         let mut code = user_code();
         while self.by_user_code.contains_key(&code) {
             code = user_code();
@@ -203,8 +201,8 @@ impl Store {
     fn issue(&mut self, settings: &Settings, client_id: &str, scope: &str) -> TokenRecord {
         let record = TokenRecord {
             client_id: client_id.to_owned(),
-            access_token: random_token(),
-            refresh_token: random_token(),
+            access_token: random_token(&settings.secret_prefix),
+            refresh_token: random_token(&settings.secret_prefix),
             scope: scope.to_owned(),
             expires_at: Instant::now() + settings.token_lifetime,
             revoked: false,
@@ -213,10 +211,10 @@ impl Store {
         record
     }
 
-    /// Approves or denies the grant behind a user code; false when no live grant has it.
+    /// Approves or denies the grant behind a user code, matched exactly as Doorkeeper's
+    /// `find_by(user_code:)` does; false when no live grant has it.
     pub fn decide(&mut self, user_code: &str, decision: Decision) -> bool {
-        let code = normalise_user_code(user_code);
-        let Some(device_code) = self.by_user_code.get(&code) else {
+        let Some(device_code) = self.by_user_code.get(user_code) else {
             return false;
         };
         match self.grants.get_mut(device_code) {
@@ -286,6 +284,7 @@ mod tests {
             token_lifetime: Duration::from_secs(7200),
             scope: "read".into(),
             max_pending: 10,
+            secret_prefix: String::new(),
         }
     }
 
@@ -307,7 +306,10 @@ mod tests {
             store.poll(&s, &dc, "c", t0 + Duration::from_secs(5)),
             PollOutcome::Pending
         );
-        assert!(store.decide(&uc.to_lowercase(), Decision::Approved));
+        // Matched exactly: a space or a dash makes another code.
+        assert!(!store.decide(&format!(" {uc}"), Decision::Approved));
+        assert!(!store.decide(&format!("{}-{}", &uc[..4], &uc[4..]), Decision::Approved));
+        assert!(store.decide(&uc, Decision::Approved));
         assert!(matches!(
             store.poll(&s, &dc, "c", t0 + Duration::from_secs(10)),
             PollOutcome::Token(_)

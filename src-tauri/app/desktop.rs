@@ -1,7 +1,5 @@
 //! What the app asks of the desktop: open a page in the browser, put text on the clipboard.
-//! Behind a trait so that command tests record the calls instead of opening a browser.
-
-use std::sync::Mutex;
+//! Behind a trait so that tests can record the calls instead of opening a browser.
 
 use tauri::{AppHandle, Runtime};
 use tauri_plugin_clipboard_manager::ClipboardExt;
@@ -29,24 +27,5 @@ impl<R: Runtime> Desktop for TauriDesktop<R> {
             .clipboard()
             .write_text(text.to_owned())
             .map_err(|e| e.to_string())
-    }
-}
-
-/// Records what it was asked, for tests.
-#[derive(Default)]
-pub struct RecordingDesktop {
-    pub opened: Mutex<Vec<String>>,
-    pub copied: Mutex<Vec<String>>,
-}
-
-impl Desktop for RecordingDesktop {
-    fn open_url(&self, url: &Url) -> Result<(), String> {
-        self.opened.lock().unwrap().push(url.to_string());
-        Ok(())
-    }
-
-    fn copy_text(&self, text: &str) -> Result<(), String> {
-        self.copied.lock().unwrap().push(text.to_owned());
-        Ok(())
     }
 }

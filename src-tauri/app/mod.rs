@@ -1,90 +1,40 @@
-//! The desktop app: Tauri wiring around the device-flow client.
+//! The desktop app: a Tauri shell over the core. [`builder`] is the whole app, used by
+//! [`run`] with the real runtime and by the tests with Tauri's mock runtime.
 
-pub mod commands;
+pub mod command_names;
+mod commands;
 pub mod controller;
 pub mod desktop;
 pub mod error;
-pub mod qr;
-pub mod url_policy;
+pub mod launch;
+mod qr;
+mod state;
 pub mod view;
+mod window;
+pub mod words;
 
 use std::sync::Arc;
 
-use tauri::{Manager, WebviewWindowBuilder};
+use tauri::{Manager, Runtime};
 
 pub use controller::Controller;
+pub use launch::Launch;
 
-use crate::flow::config::default_config_path;
-use crate::flow::RawSettings;
-
-/// Only the app's own pages load in its webview; links elsewhere are refused.
-pub fn is_app_url(url: &url::Url) -> bool {
-    match url.scheme() {
-        "tauri" => url.host_str() == Some("localhost"),
-        "http" | "https" => url.host_str() == Some("tauri.localhost"),
-        _ => false,
-    }
-}
-
-/// One small page that changes a few characters a second gains nothing from GPU
-/// compositing, and pays for it on every frame: without a GPU (a virtual machine, a
-/// remote desktop) Mesa emulates it on the CPU, and some drivers leave the window blank.
-/// Painting only what changed keeps the waiting screen at a fraction of a percent of CPU.
-fn software_rendering(webview: tauri::webview::PlatformWebview) {
-    #[cfg(target_os = "linux")]
-    {
-        use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt, WebViewExt};
-        if let Some(settings) = webview.inner().settings() {
-            settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
-        }
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = webview;
-}
-
-/// Runs the app until its window is closed.
-pub fn run(cli: RawSettings) {
-    tauri::Builder::default()
-        // First, so that a second launch hands over to the running one and exits.
-        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-            if let Some(window) = app.get_webview_window("main") {
-                let _ = window.unminimize();
-                let _ = window.show();
-                let _ = window.set_focus();
-            }
-        }))
-        .plugin(tauri_plugin_window_state::Builder::default().build())
+/// The app on `base` (Tauri's real builder, or the mock one in tests): plugins, the
+/// controller, the window with its navigation guard, the commands.
+pub fn builder<R: Runtime>(base: tauri::Builder<R>, launch: Launch) -> tauri::Builder<R> {
+    base.plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_clipboard_manager::init())
         .setup(move |app| {
-            let desktop = Arc::new(desktop::TauriDesktop(app.handle().clone()));
-            let stores: controller::StoreFactory = Arc::new(crate::session::store_for);
-            let controller = Controller::new(desktop, stores, cli, default_config_path());
+            let mut launch = launch;
+            let desktop = launch
+                .desktop
+                .take()
+                .unwrap_or_else(|| Arc::new(desktop::TauriDesktop(app.handle().clone())));
+            let controller = Controller::new(launch, desktop);
             app.manage(controller.clone());
-            let config = app
-                .config()
-                .app
-                .windows
-                .first()
-                .cloned()
-                .ok_or("no window in tauri.conf.json")?;
-            // The system's language, which the webview does not always see (e.g. a locale
-            // the C library lacks): the window picks its strings from it.
-            let locale = sys_locale::get_locale().unwrap_or_else(|| "en".into());
-            WebviewWindowBuilder::from_config(app.handle(), &config)?
-                .initialization_script(format!(
-                    "window.__PASSERELLE_LOCALE__ = {};",
-                    serde_json::Value::String(locale)
-                ))
-                .on_navigation(|url| {
-                    let allowed = is_app_url(url);
-                    if !allowed {
-                        tracing::warn!(%url, "blocked navigation away from the app");
-                    }
-                    allowed
-                })
-                .build()?
-                .with_webview(software_rendering)?;
+            window::create(app)?;
             controller.start();
             Ok(())
         })
@@ -98,7 +48,26 @@ pub fn run(cli: RawSettings) {
                 let _ = window.app_handle().save_window_state(StateFlags::all());
             }
         })
-        .invoke_handler(crate::app_commands!())
-        .run(tauri::generate_context!())
+        .invoke_handler(commands::handler())
+}
+
+/// `tauri.conf.json`, the window's permissions and the `ui/` pages.
+pub fn context<R: Runtime>() -> tauri::Context<R> {
+    tauri::generate_context!()
+}
+
+/// Runs the app until its window is closed.
+pub fn run(launch: Launch) {
+    // First, so that a second launch hands over to the running one and exits. Not in
+    // `builder`: the tests run many apps in one process.
+    let single_instance = tauri_plugin_single_instance::init(|app, _args, _cwd| {
+        if let Some(window) = app.get_webview_window("main") {
+            let _ = window.unminimize();
+            let _ = window.show();
+            let _ = window.set_focus();
+        }
+    });
+    builder(tauri::Builder::default().plugin(single_instance), launch)
+        .run(context())
         .expect("Passerelle could not start");
 }

@@ -1,67 +1,136 @@
-//! What the window shows, pushed by the backend over a channel. Holds no secret: tokens
-//! and the device code never leave Rust.
+//! What the window shows, derived from the app's state and pushed over a channel. Holds
+//! no secret: tokens and the device code never leave Rust.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use passerelle_core::flow::{PollProgress, Profile, Verification};
+use passerelle_core::settings::{Invalid, Key, Layer};
 use serde::Serialize;
 
-use crate::flow::{PollProgress, Profile};
+use super::qr::qr_data_uri;
+use super::words::Kind;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum View {
-    /// No platform configured yet: ask for its address and the client id.
-    Setup {
-        auth_url: String,
-        client_id: String,
-        /// Opened from the settings button (there is a view to go back to), not first start.
-        can_cancel: bool,
-    },
+    /// Choosing the platform: at first start, or from the settings button.
+    Setup(SetupView),
     About {
         version: &'static str,
         license: &'static str,
         /// The platform in use, when one is configured.
         platform: Option<String>,
+        /// The platform this copy was built for, when its distributor built one in.
+        built_for: Option<String>,
     },
     /// A stored session is being restored (quietly, after the first paint).
     Restoring,
+    /// The keychain is taking long: most likely it asks the learner to unlock it.
+    WaitingForKeychain,
     SignedOut {
-        /// Why we are here, when it is worth saying: `signed_out`, `revocation_failed`,
-        /// `session_ended`.
-        notice: Option<&'static str>,
+        notice: Option<Kind>,
     },
     /// Asking the platform for a code.
     Starting,
     CodeShown(CodeShown),
-    Error {
-        kind: &'static str,
-        /// Our own words for support, never the server's.
-        message: String,
-    },
+    Error(ErrorView),
     SignedIn {
         profile: ProfileView,
         platform: String,
-        /// False when there is no keychain: the session ends with the app.
-        remembered: bool,
+        /// Why the session ends with the app, when it does.
+        not_remembered: Option<Kind>,
     },
-    /// Revoking the session on the platform.
     SigningOut,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SetupView {
+    /// First start: nothing to go back to.
+    pub first_run: bool,
+    pub auth_url: String,
+    /// The learner's own client id, if they gave one.
+    pub client_id: String,
+    /// Settings the school locked: shown, not editable.
+    pub locked: Vec<Key>,
+    /// Some settings come from the school.
+    pub managed: bool,
+    /// What will be used, and where each value comes from.
+    pub in_use: Vec<InUse>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InUse {
+    pub key: Key,
+    pub value: String,
+    pub from: Layer,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ErrorView {
+    pub kind: Kind,
+    /// Our own words for support, never a server's.
+    pub detail: String,
+    /// The setting a settings error is about.
+    pub setting: Option<Key>,
+    pub reason: Option<Invalid>,
+    /// The settings file an error is about, and its line.
+    pub file: Option<String>,
+    pub line: Option<usize>,
+    pub can_retry: bool,
+    pub can_open_settings: bool,
+    /// Back to the sign-in view (a sign-in's error); settings errors have nowhere to go.
+    pub can_go_back: bool,
+}
+
+impl ErrorView {
+    pub fn new(kind: Kind, detail: String) -> Self {
+        Self {
+            kind,
+            detail,
+            setting: None,
+            reason: None,
+            file: None,
+            line: None,
+            can_retry: true,
+            can_open_settings: false,
+            can_go_back: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CodeShown {
-    /// Exactly as the platform gave it; this is what is copied.
+    /// Exactly as the platform gave it: shown, copied and typed as such.
     pub user_code: String,
-    /// Grouped for reading (`ABCD-EFGH`).
-    pub user_code_display: String,
+    /// The page to go to, as text.
     pub verification_uri: String,
-    /// A QR code of the complete verification URL, as a `data:` SVG image.
+    /// The page is on the platform: it may be opened, and is encoded in `qr_code`. When
+    /// false, nothing is opened or encoded, and the address carries a warning.
+    pub trusted: bool,
+    /// A QR code of the page to open, as a `data:` SVG image; empty when not trusted.
     pub qr_code: String,
     /// When the code dies, in milliseconds since the Unix epoch.
     pub expires_at_ms: u64,
     pub status: Status,
-    /// False when the verification URL failed the safety checks: shown as text only.
-    pub can_open: bool,
+}
+
+impl CodeShown {
+    pub fn new(user_code: &str, verification: &Verification, expires_at: SystemTime) -> Self {
+        let (verification_uri, trusted, qr_code) = match verification {
+            Verification::Trusted { uri, open } => {
+                (uri.to_string(), true, qr_data_uri(open.as_str()))
+            }
+            Verification::Untrusted { uri } => (uri.clone(), false, String::new()),
+        };
+        Self {
+            user_code: user_code.to_owned(),
+            verification_uri,
+            trusted,
+            qr_code,
+            expires_at_ms: epoch_ms(expires_at),
+            status: Status::Waiting,
+        }
+    }
 }
 
 /// What the polling is up to. Times are absolute, so that a poll that changes nothing
@@ -74,7 +143,7 @@ pub enum Status {
         interval_secs: u64,
     },
     Retrying {
-        reason: &'static str,
+        reason: Kind,
         /// When the next try is due (milliseconds since the epoch), for "retrying in N s".
         retry_at_ms: u64,
     },
@@ -90,9 +159,11 @@ impl Status {
                 interval_secs: interval.as_secs_f64().round() as u64,
             },
             PollProgress::Retrying {
-                kind, next_poll_in, ..
+                reason,
+                next_poll_in,
+                ..
             } => Status::Retrying {
-                reason: kind,
+                reason: (*reason).into(),
                 retry_at_ms: epoch_ms(now + *next_poll_in),
             },
         }
@@ -144,30 +215,39 @@ fn initials(p: &Profile) -> String {
     letters.to_uppercase()
 }
 
-/// `ABCD1234` → `ABCD-1234`; codes of other shapes are shown as given.
-pub fn group_user_code(code: &str) -> String {
-    let is_plain = code.chars().all(|c| c.is_ascii_alphanumeric());
-    if is_plain && code.len() == 8 {
-        format!("{}-{}", &code[..4], &code[4..])
-    } else {
-        code.to_owned()
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
+    use passerelle_core::flow::RetryReason;
+
     use super::*;
 
     #[test]
-    fn groups_eight_character_codes() {
-        assert_eq!(group_user_code("ABCD1234"), "ABCD-1234");
-        assert_eq!(group_user_code("WDJB-MJHT"), "WDJB-MJHT");
-        assert_eq!(group_user_code("ABC"), "ABC");
+    fn the_code_is_shown_as_issued_and_only_a_trusted_page_is_encoded() {
+        let at = UNIX_EPOCH + Duration::from_secs(10);
+        let trusted = Verification::Trusted {
+            uri: "https://p.example/device".parse().unwrap(),
+            open: "https://p.example/device?user_code=ABCD1234"
+                .parse()
+                .unwrap(),
+        };
+        let shown = CodeShown::new("ABCD1234", &trusted, at);
+        assert_eq!(shown.user_code, "ABCD1234");
+        assert!(shown.trusted && shown.qr_code.starts_with("data:image/svg+xml"));
+        assert_eq!(shown.expires_at_ms, 10_000);
+        let untrusted = Verification::Untrusted {
+            uri: "https://phish.example/device".into(),
+        };
+        let shown = CodeShown::new("wdjb-mjht", &untrusted, at);
+        assert_eq!(shown.user_code, "wdjb-mjht");
+        assert!(!shown.trusted && shown.qr_code.is_empty());
+        assert_eq!(shown.verification_uri, "https://phish.example/device");
     }
 
     #[test]
     fn initials_from_names_or_display_name() {
-        let mut p = crate::flow::protocol::parse_profile(
+        let mut p = passerelle_core::flow::protocol::parse_profile(
             br#"{"id":1,"firstname":"camille","lastname":"Martin"}"#,
         )
         .unwrap();
@@ -182,7 +262,6 @@ mod tests {
 
     #[test]
     fn polls_that_change_nothing_give_equal_statuses() {
-        use std::time::Duration;
         let now = SystemTime::now();
         let later = now + Duration::from_secs(5);
         let waiting = |secs| PollProgress::Waiting {
@@ -194,13 +273,18 @@ mod tests {
         );
         // A retry is due at a moment: the window counts down to it between polls.
         let retrying = PollProgress::Retrying {
-            kind: "unreachable",
+            reason: RetryReason::Unreachable,
             attempt: 3,
             next_poll_in: Duration::from_secs(60),
         };
-        let Status::Retrying { retry_at_ms, .. } = Status::from_progress(&retrying, now) else {
+        let Status::Retrying {
+            retry_at_ms,
+            reason,
+        } = Status::from_progress(&retrying, now)
+        else {
             panic!("not a retry");
         };
+        assert_eq!(reason, Kind::Unreachable);
         assert_eq!(retry_at_ms, epoch_ms(now) + 60_000);
         assert_ne!(
             Status::from_progress(&retrying, now),
@@ -210,10 +294,13 @@ mod tests {
 
     #[test]
     fn serialises_with_a_state_tag() {
-        let v = serde_json::to_value(View::SignedOut { notice: None }).unwrap();
+        let v = serde_json::to_value(View::SignedOut {
+            notice: Some(Kind::SessionEnded),
+        })
+        .unwrap();
         assert_eq!(
             v,
-            serde_json::json!({"state": "signed_out", "notice": null})
+            serde_json::json!({"state": "signed_out", "notice": "session_ended"})
         );
     }
 }

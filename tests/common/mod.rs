@@ -1,15 +1,44 @@
-//! Helpers shared by the integration tests: a demo platform on loopback and a client for it.
+//! The app as its tests run it: the real builder and context on Tauri's mock runtime, a
+//! desktop that records what it is asked, a demo platform on loopback.
 #![allow(dead_code)]
 
-pub mod harness;
-
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use demo_platform::{Decision, DemoOptions, DemoPlatform, DEMO_CLIENT_ID};
-use passerelle::flow::http::Timeouts;
-use passerelle::flow::{DeviceFlowClient, PollProgress, RawSettings, Settings, TokenResponse};
-use tokio_util::sync::CancellationToken;
+use passerelle::app::desktop::Desktop;
+use passerelle::app::launch::StoreFactory;
+use passerelle::app::view::View;
+use passerelle::app::words::Kind;
+use passerelle::app::{builder, context, Controller, Launch};
+use passerelle::core::session::{SessionStore, StoreTimeouts, TokenStore};
+use passerelle::core::settings::{Key, RawSettings, Settings};
+use serde_json::Value;
+use tauri::ipc::{CallbackFn, InvokeBody, InvokeResponseBody};
+use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::{Manager, WebviewWindow};
+use url::Url;
+
+/// Records what the app asked the desktop to do, instead of opening a browser.
+#[derive(Default)]
+pub struct RecordingDesktop {
+    pub opened: Mutex<Vec<String>>,
+    pub copied: Mutex<Vec<String>>,
+}
+
+impl Desktop for RecordingDesktop {
+    fn open_url(&self, url: &Url) -> Result<(), String> {
+        self.opened.lock().unwrap().push(url.to_string());
+        Ok(())
+    }
+
+    fn copy_text(&self, text: &str) -> Result<(), String> {
+        self.copied.lock().unwrap().push(text.to_owned());
+        Ok(())
+    }
+}
 
 /// Codes poll every second in tests, to keep them quick.
 pub fn fast_options() -> DemoOptions {
@@ -26,54 +55,205 @@ pub async fn platform(options: DemoOptions) -> DemoPlatform {
 }
 
 pub fn raw_settings(platform: &DemoPlatform) -> RawSettings {
-    RawSettings {
-        auth_url: Some(platform.auth_url().into()),
-        api_url: Some(platform.api_url().into()),
-        client_id: Some(DEMO_CLIENT_ID.into()),
-        token_store: Some("memory".into()),
-        ..RawSettings::default()
+    RawSettings::default()
+        .with(Key::AuthUrl, platform.auth_url())
+        .with(Key::ApiUrl, platform.api_url())
+        .with(Key::ClientId, DEMO_CLIENT_ID)
+}
+
+/// A port nothing listens on.
+pub fn nothing_on() -> String {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    format!("http://{}", l.local_addr().unwrap())
+}
+
+/// What a test starts the app with.
+pub struct Setup {
+    pub flags: RawSettings,
+    pub build: RawSettings,
+    /// The machine-wide file's text, if any.
+    pub managed: Option<String>,
+    /// The learner's file's text, if any.
+    pub file: Option<String>,
+    /// Stands in for the keychain.
+    pub keychain: Arc<dyn TokenStore>,
+    pub timeouts: StoreTimeouts,
+}
+
+impl Setup {
+    pub fn new(flags: RawSettings) -> Self {
+        Self {
+            flags,
+            build: RawSettings::default(),
+            managed: None,
+            file: None,
+            keychain: Arc::new(passerelle::core::session::MemoryStore::default()),
+            timeouts: StoreTimeouts::default(),
+        }
     }
 }
 
-/// Short timeouts so that "slow answer" faults are quick to hit.
-pub const TEST_TIMEOUTS: Timeouts = Timeouts {
-    connect: Duration::from_secs(2),
-    request: Duration::from_secs(1),
-};
+pub struct Harness {
+    pub app: tauri::App<MockRuntime>,
+    pub window: WebviewWindow<MockRuntime>,
+    pub desktop: Arc<RecordingDesktop>,
+    /// Every view pushed over the channel, as the window received it (JSON).
+    pub pushed: Arc<Mutex<Vec<String>>>,
+    pub dir: tempfile::TempDir,
+}
 
-pub fn client_with(raw: RawSettings) -> DeviceFlowClient {
-    DeviceFlowClient::with_timeouts(
-        Settings::from_raw(raw).expect("valid settings"),
-        TEST_TIMEOUTS,
+pub fn harness(flags: RawSettings) -> Harness {
+    start(Setup::new(flags))
+}
+
+pub fn harness_with(flags: RawSettings, keychain: Arc<dyn TokenStore>) -> Harness {
+    start(Setup {
+        keychain,
+        ..Setup::new(flags)
+    })
+}
+
+/// The app as `run` builds it, on the mock runtime, started (restoring what the stand-in
+/// keychain holds).
+pub fn start(setup: Setup) -> Harness {
+    let desktop = Arc::new(RecordingDesktop::default());
+    let dir = tempfile::tempdir().unwrap();
+    let config_file = dir.path().join("config.toml");
+    let managed_file = dir.path().join("managed.toml");
+    if let Some(text) = &setup.file {
+        std::fs::write(&config_file, text).unwrap();
+    }
+    if let Some(text) = &setup.managed {
+        std::fs::write(&managed_file, text).unwrap();
+    }
+    let keychain = setup.keychain.clone();
+    let timeouts = setup.timeouts;
+    let stores: StoreFactory =
+        Arc::new(move |_: &Settings| SessionStore::new(Some(keychain.clone()), timeouts));
+    let launch = Launch {
+        flags: setup.flags,
+        env: RawSettings::default(),
+        build: setup.build,
+        config_file: Some(config_file),
+        managed_file,
+        stores,
+        desktop: Some(desktop.clone()),
+    };
+    let mut app = builder(mock_builder(), launch)
+        .build(context())
+        .expect("the app builds");
+    // The app's setup runs with its event loop's first turn; the mock loop has nothing
+    // more to do after it.
+    #[allow(deprecated)]
+    app.run_iteration(|_, _| {});
+    let window = app.get_webview_window("main").expect("the main window");
+    let pushed = Arc::new(Mutex::new(Vec::new()));
+    let sink = pushed.clone();
+    let channel = tauri::ipc::Channel::<View>::new(move |body| {
+        if let InvokeResponseBody::Json(json) = body {
+            sink.lock().unwrap().push(json);
+        }
+        Ok(())
+    });
+    app.state::<Controller>().connect(channel);
+    Harness {
+        app,
+        window,
+        desktop,
+        pushed,
+        dir,
+    }
+}
+
+/// Calls a command as the window does, through Tauri's IPC and its permission checks.
+pub fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
+    get_ipc_response(
+        window,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
     )
-    .expect("client")
+    .map(|body| body.deserialize::<Value>().unwrap())
 }
 
-pub fn client(platform: &DemoPlatform) -> DeviceFlowClient {
-    client_with(raw_settings(platform))
-}
-
-/// Collects progress reports.
-#[derive(Clone, Default)]
-pub struct Progress(pub Arc<Mutex<Vec<PollProgress>>>);
-
-impl Progress {
-    pub fn sink(&self) -> impl FnMut(PollProgress) + use<> {
-        let seen = self.0.clone();
-        move |p| seen.lock().unwrap().push(p)
+impl Harness {
+    /// Calls a command as the window does, through Tauri's IPC and its permission checks.
+    pub fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        invoke(&self.window, cmd, args)
     }
 
-    pub fn all(&self) -> Vec<PollProgress> {
-        self.0.lock().unwrap().clone()
+    pub fn call(&self, cmd: &str) -> Result<Value, Value> {
+        self.invoke(cmd, Value::Null)
     }
-}
 
-/// A whole sign-in with the core, the learner approving at once.
-pub async fn approved_token(client: &DeviceFlowClient, platform: &DemoPlatform) -> TokenResponse {
-    let pending = client.start_sign_in().await.unwrap();
-    assert!(platform.decide(&pending.authorization.user_code, Decision::Approved));
-    client
-        .wait_for_token(&pending, &CancellationToken::new(), |_| {})
-        .await
-        .unwrap()
+    pub fn view(&self) -> View {
+        self.app.state::<Controller>().view()
+    }
+
+    pub fn config_file(&self) -> PathBuf {
+        self.dir.path().join("config.toml")
+    }
+
+    pub async fn wait_for(&self, what: &str, done: impl Fn(&View) -> bool) -> View {
+        for _ in 0..300 {
+            let view = self.view();
+            if done(&view) {
+                return view;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("timed out waiting for {what}; view is {:?}", self.view());
+    }
+
+    pub async fn signed_out(&self) -> Option<Kind> {
+        match self
+            .wait_for("the sign-in view", |v| matches!(v, View::SignedOut { .. }))
+            .await
+        {
+            View::SignedOut { notice } => notice,
+            _ => unreachable!(),
+        }
+    }
+
+    pub async fn signed_in(&self) -> View {
+        self.wait_for("the profile", |v| matches!(v, View::SignedIn { .. }))
+            .await
+    }
+
+    /// Waits for the error view; returns its kind.
+    pub async fn wait_for_error(&self) -> Kind {
+        match self
+            .wait_for("an error", |v| matches!(v, View::Error(_)))
+            .await
+        {
+            View::Error(e) => e.kind,
+            _ => unreachable!(),
+        }
+    }
+
+    /// Clicks Sign in, and the learner answers the code in the browser.
+    pub async fn sign_in_and_decide(&self, platform: &DemoPlatform, decision: Decision) {
+        self.call("start_sign_in").unwrap();
+        let code = self.wait_for_code().await;
+        assert!(
+            platform.decide(&code, decision),
+            "the platform knows the code shown"
+        );
+    }
+
+    pub async fn wait_for_code(&self) -> String {
+        match self
+            .wait_for("a code", |v| matches!(v, View::CodeShown(_)))
+            .await
+        {
+            View::CodeShown(c) => c.user_code,
+            _ => unreachable!(),
+        }
+    }
 }

@@ -1,0 +1,403 @@
+//! The device-flow client: the requests of a sign-in, and those of a session after it.
+
+use std::time::{Duration, SystemTime};
+
+use tokio::sync::OnceCell;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+use url::Url;
+
+use super::discovery::{self, Endpoints};
+use super::error::FlowError;
+use super::http::{self, Answer, Timeouts};
+use super::origin::is_trusted;
+use super::poll::{poll_until, PollAnswer, PollProgress};
+use super::protocol::{self, DeviceAuthorization, ErrorCode, Profile, TokenResponse};
+use super::secret::{AccessToken, RefreshToken, Revocable, Secret};
+use crate::settings::Settings;
+
+const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+
+/// The verification page, as the window may use it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verification {
+    /// Both `verification_uri` and `verification_uri_complete` are on the platform: the
+    /// page may be opened, and encoded in a QR code.
+    Trusted {
+        /// The address to type by hand.
+        uri: Url,
+        /// The address to open: with the code filled in when the server gives one.
+        open: Url,
+    },
+    /// One of them is elsewhere: nothing is opened or encoded, and the address is shown
+    /// as text with a warning.
+    Untrusted { uri: String },
+}
+
+impl Verification {
+    fn of(authorization: &DeviceAuthorization, settings: &Settings) -> Self {
+        let uri = &authorization.verification_uri;
+        let complete = authorization.verification_uri_complete.as_ref();
+        if is_trusted(uri, settings) && complete.is_none_or(|c| is_trusted(c, settings)) {
+            Verification::Trusted {
+                uri: uri.clone(),
+                open: complete.unwrap_or(uri).clone(),
+            }
+        } else {
+            tracing::warn!("the verification page is not on the platform; shown as text only");
+            Verification::Untrusted {
+                uri: uri.to_string(),
+            }
+        }
+    }
+}
+
+/// A code waiting for the learner's approval.
+#[derive(Debug, Clone)]
+pub struct PendingSignIn {
+    pub authorization: DeviceAuthorization,
+    pub verification: Verification,
+    /// `expires_in` counted from just before the authorization request was sent.
+    pub deadline: Instant,
+    pub expires_at: SystemTime,
+}
+
+pub struct DeviceFlowClient {
+    http: reqwest::Client,
+    settings: Settings,
+    endpoints: OnceCell<Endpoints>,
+}
+
+impl DeviceFlowClient {
+    pub fn new(settings: Settings) -> Result<Self, FlowError> {
+        Self::with_timeouts(settings, Timeouts::default())
+    }
+
+    pub fn with_timeouts(settings: Settings, timeouts: Timeouts) -> Result<Self, FlowError> {
+        Ok(Self {
+            http: http::build_client(timeouts)?,
+            settings,
+            endpoints: OnceCell::new(),
+        })
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The endpoints, reading the server's metadata the first time when some
+    /// authorization-server endpoint is not set explicitly. A failure is not remembered.
+    pub async fn endpoints(&self) -> Result<&Endpoints, FlowError> {
+        self.endpoints
+            .get_or_try_init(|| discovery::resolve(&self.http, &self.settings))
+            .await
+    }
+
+    /// Step 1: asks for a device code and a user code (RFC 8628 §3.1).
+    pub async fn start_sign_in(&self) -> Result<PendingSignIn, FlowError> {
+        let endpoints = self.endpoints().await?;
+        let mut form = vec![("client_id", self.settings.client_id.as_str())];
+        if let Some(scope) = &self.settings.scope {
+            form.push(("scope", scope));
+        }
+        let (started, started_wall) = (Instant::now(), SystemTime::now());
+        let answer = http::send(
+            self.http
+                .post(endpoints.device_authorization.clone())
+                .form(&form),
+        )
+        .await?;
+        let authorization = protocol::parse_device_authorization(&expect_success(answer)?.body)?;
+        tracing::info!(expires_in = ?authorization.expires_in, interval = ?authorization.interval, "got a user code");
+        Ok(PendingSignIn {
+            verification: Verification::of(&authorization, &self.settings),
+            deadline: started + authorization.expires_in,
+            expires_at: started_wall + authorization.expires_in,
+            authorization,
+        })
+    }
+
+    /// Step 2: polls the token endpoint until the learner approves, denies, the code
+    /// expires or `cancel` fires (RFC 8628 §3.4).
+    pub async fn wait_for_token(
+        &self,
+        pending: &PendingSignIn,
+        cancel: &CancellationToken,
+        progress: impl FnMut(PollProgress),
+    ) -> Result<TokenResponse, FlowError> {
+        let token_url = self.endpoints().await?.token.clone();
+        let device_code = &pending.authorization.device_code;
+        poll_until(
+            pending.authorization.interval,
+            pending.deadline,
+            cancel,
+            progress,
+            || {
+                tracing::debug!("polling the token endpoint");
+                let request = self.http.post(token_url.clone()).form(&[
+                    ("grant_type", DEVICE_CODE_GRANT),
+                    ("device_code", device_code.expose()),
+                    ("client_id", &self.settings.client_id),
+                ]);
+                async move {
+                    match http::send(request).await {
+                        Ok(answer) => classify_token_answer(&answer),
+                        Err(e) => PollAnswer::Transient(e),
+                    }
+                }
+            },
+        )
+        .await
+    }
+
+    /// Step 3: the learner's profile. A 401 is [`FlowError::SessionInvalid`].
+    pub async fn fetch_profile(&self, access_token: &AccessToken) -> Result<Profile, FlowError> {
+        let url = self.endpoints().await?.profile.clone();
+        let answer = http::send(self.http.get(url).bearer_auth(access_token.expose())).await?;
+        if answer.status == 401 {
+            return Err(FlowError::SessionInvalid);
+        }
+        Ok(protocol::parse_profile(&expect_success(answer)?.body)?)
+    }
+
+    /// A new access token from a refresh token (RFC 6749 §6). `InvalidGrant` means the
+    /// session has ended.
+    pub async fn refresh(&self, refresh_token: &RefreshToken) -> Result<TokenResponse, FlowError> {
+        let url = self.endpoints().await?.token.clone();
+        let answer = http::send(self.http.post(url).form(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh_token.expose()),
+            ("client_id", &self.settings.client_id),
+        ]))
+        .await?;
+        Ok(protocol::parse_token(&expect_success(answer)?.body)?)
+    }
+
+    /// Revokes a token (RFC 7009); revoking the refresh token ends the session on the
+    /// server. False when the server publishes no revocation endpoint.
+    pub async fn revoke<K: Revocable>(&self, token: &Secret<K>) -> Result<bool, FlowError> {
+        let Some(url) = self.endpoints().await?.revocation.clone() else {
+            return Ok(false);
+        };
+        let answer = http::send(self.http.post(url).form(&[
+            ("token", token.expose()),
+            ("token_type_hint", K::HINT),
+            ("client_id", &self.settings.client_id),
+        ]))
+        .await?;
+        expect_success(answer).map(|_| true)
+    }
+}
+
+/// A token answer: read the `error` member whatever the HTTP status, since some servers
+/// answer 200 with an error body.
+pub fn classify_token_answer(answer: &Answer) -> PollAnswer<TokenResponse> {
+    if let Some(error) = protocol::parse_error(&answer.body) {
+        log_error(&error, answer.status);
+        return match error.code {
+            ErrorCode::AuthorizationPending => PollAnswer::Pending,
+            ErrorCode::SlowDown => PollAnswer::SlowDown,
+            code => match FlowError::from_oauth(code, answer.status) {
+                e if e.is_transient() => PollAnswer::Transient(e),
+                e => PollAnswer::Failed(e),
+            },
+        };
+    }
+    if answer.is_success() {
+        return match protocol::parse_token(&answer.body) {
+            Ok(token) => PollAnswer::Token(token),
+            Err(e) => PollAnswer::Transient(e.into()),
+        };
+    }
+    PollAnswer::Transient(status_error(answer.status))
+}
+
+/// The code and the description's length: the description is the server's text.
+fn log_error(error: &protocol::ErrorResponse, status: u16) {
+    tracing::debug!(
+        error = error.code.as_str(),
+        description_bytes = error.description_len,
+        status,
+        "platform error"
+    );
+}
+
+fn status_error(status: u16) -> FlowError {
+    if status >= 500 || status == 429 {
+        FlowError::ServerError(status)
+    } else {
+        FlowError::Unexpected(format!("HTTP {status} without an OAuth error"))
+    }
+}
+
+/// A one-shot request's answer: success, an OAuth error, or the status as an error.
+fn expect_success(answer: Answer) -> Result<Answer, FlowError> {
+    if let Some(error) = protocol::parse_error(&answer.body) {
+        log_error(&error, answer.status);
+        return Err(FlowError::from_oauth(error.code, answer.status));
+    }
+    if answer.is_success() {
+        Ok(answer)
+    } else {
+        Err(status_error(answer.status))
+    }
+}
+
+/// When a token stops being valid: `created_at + expires_in` when the server says when it
+/// was made, else from now.
+pub fn token_expiry(token: &TokenResponse, now: SystemTime) -> Option<SystemTime> {
+    let expires_in = token.expires_in?;
+    let created = token
+        .created_at
+        .and_then(|s| u64::try_from(s).ok())
+        .map(|s| SystemTime::UNIX_EPOCH + Duration::from_secs(s))
+        .filter(|c| *c <= now + Duration::from_secs(300))
+        .unwrap_or(now);
+    Some(created + expires_in)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(status: u16, body: &str) -> Answer {
+        Answer {
+            status,
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn token_answers() {
+        let c = |s, b| classify_token_answer(&answer(s, b));
+        assert!(matches!(
+            c(400, r#"{"error":"authorization_pending"}"#),
+            PollAnswer::Pending
+        ));
+        assert!(matches!(
+            c(200, r#"{"error":"authorization_pending"}"#),
+            PollAnswer::Pending
+        ));
+        assert!(matches!(
+            c(400, r#"{"error":"slow_down"}"#),
+            PollAnswer::SlowDown
+        ));
+        assert!(matches!(
+            c(400, r#"{"error":"access_denied"}"#),
+            PollAnswer::Failed(FlowError::Denied)
+        ));
+        assert!(matches!(
+            c(400, r#"{"error":"expired_token"}"#),
+            PollAnswer::Failed(FlowError::Expired)
+        ));
+        assert!(matches!(
+            c(400, r#"{"error":"invalid_grant"}"#),
+            PollAnswer::Failed(FlowError::InvalidGrant)
+        ));
+        assert!(matches!(
+            c(401, r#"{"error":"invalid_client"}"#),
+            PollAnswer::Failed(FlowError::InvalidClient)
+        ));
+        assert!(matches!(
+            c(400, r#"{"error":"unsupported_grant_type"}"#),
+            PollAnswer::Failed(FlowError::UnsupportedGrantType)
+        ));
+        assert!(
+            matches!(c(400, r#"{"error":"weird"}"#), PollAnswer::Failed(FlowError::Refused(ErrorCode::Other(code))) if code == "weird")
+        );
+        assert!(matches!(
+            c(503, r#"{"error":"weird"}"#),
+            PollAnswer::Transient(FlowError::ServerError(503))
+        ));
+        assert!(matches!(
+            c(400, r#"{"error":"temporarily_unavailable"}"#),
+            PollAnswer::Transient(FlowError::ServerError(400))
+        ));
+        assert!(matches!(
+            c(500, "boom"),
+            PollAnswer::Transient(FlowError::ServerError(500))
+        ));
+        assert!(matches!(
+            c(429, ""),
+            PollAnswer::Transient(FlowError::ServerError(429))
+        ));
+        assert!(matches!(
+            c(200, "<html>"),
+            PollAnswer::Transient(FlowError::Unexpected(_))
+        ));
+        assert!(matches!(
+            c(400, "<html>"),
+            PollAnswer::Transient(FlowError::Unexpected(_))
+        ));
+        assert!(matches!(
+            c(200, r#"{"access_token":"a"}"#),
+            PollAnswer::Token(_)
+        ));
+    }
+
+    #[test]
+    fn expiry_uses_created_at_when_sane() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let mut t =
+            protocol::parse_token(br#"{"access_token":"a","expires_in":100,"created_at":999950}"#)
+                .unwrap();
+        assert_eq!(token_expiry(&t, now), Some(now + Duration::from_secs(50)));
+        t.created_at = Some(9_999_999_999);
+        assert_eq!(token_expiry(&t, now), Some(now + Duration::from_secs(100)));
+        t.expires_in = None;
+        assert_eq!(token_expiry(&t, now), None);
+    }
+
+    #[test]
+    fn verification_pages_pass_the_origin_rule_together() {
+        use crate::settings::{Key, RawSettings};
+        let settings = Settings::check(
+            &RawSettings::default()
+                .with(Key::AuthUrl, "https://learn.example")
+                .with(Key::ClientId, "c"),
+        )
+        .unwrap();
+        let authorization = |uri: &str, complete: Option<&str>| {
+            let complete = complete
+                .map(|c| format!(r#","verification_uri_complete":"{c}""#))
+                .unwrap_or_default();
+            protocol::parse_device_authorization(
+                format!(r#"{{"device_code":"d","user_code":"U","verification_uri":"{uri}"{complete},"expires_in":60}}"#)
+                    .as_bytes(),
+            )
+            .unwrap()
+        };
+        let v = |uri, complete| Verification::of(&authorization(uri, complete), &settings);
+        assert_eq!(
+            v(
+                "https://learn.example/device",
+                Some("https://learn.example/device?user_code=U")
+            ),
+            Verification::Trusted {
+                uri: Url::parse("https://learn.example/device").unwrap(),
+                open: Url::parse("https://learn.example/device?user_code=U").unwrap(),
+            }
+        );
+        assert!(
+            matches!(v("https://learn.example/device", None), Verification::Trusted { open, .. } if open.path() == "/device")
+        );
+        assert_eq!(
+            v(
+                "https://learn.example/device",
+                Some("https://evil.example/device?user_code=U")
+            ),
+            Verification::Untrusted {
+                uri: "https://learn.example/device".into()
+            }
+        );
+        assert_eq!(
+            v(
+                "https://learn.example:8443/device",
+                Some("https://learn.example/device")
+            ),
+            Verification::Untrusted {
+                uri: "https://learn.example:8443/device".into()
+            }
+        );
+    }
+}

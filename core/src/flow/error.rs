@@ -1,0 +1,125 @@
+//! What can go wrong while signing in, as types the window turns into its own words.
+
+use super::protocol::{ErrorCode, ProtocolError};
+use crate::settings::Key;
+
+/// Why a request to the platform did not give what was asked. The `Display` texts are for
+/// logs and support, in our words: never a server's description.
+#[derive(Debug, thiserror::Error)]
+pub enum FlowError {
+    /// No answer: connection refused or reset, DNS, TLS, timeout.
+    #[error("the platform could not be reached: {0}")]
+    Unreachable(String),
+    /// The platform answered but is in trouble (5xx) or busy (429).
+    #[error("the platform answered HTTP {0}")]
+    ServerError(u16),
+    /// An answer that does not follow the protocol: not JSON, missing fields, too large.
+    #[error("unexpected answer from the platform: {0}")]
+    Unexpected(String),
+    #[error("the learner denied the request")]
+    Denied,
+    #[error("the code expired before it was approved")]
+    Expired,
+    /// The platform says this after an expired or used code is purged, and for a refresh
+    /// token that is no longer valid.
+    #[error("the platform no longer knows this code or session")]
+    InvalidGrant,
+    #[error("this app is not registered with the platform")]
+    InvalidClient,
+    #[error("the platform does not support the device flow")]
+    UnsupportedGrantType,
+    /// Another OAuth error code.
+    #[error("the platform refused with error `{}`", .0.as_str())]
+    Refused(ErrorCode),
+    /// The API answered 401: the access token is no longer accepted.
+    #[error("the session is no longer valid")]
+    SessionInvalid,
+    #[error("cancelled")]
+    Cancelled,
+    /// The server's metadata cannot be trusted or lacks what is needed.
+    #[error(transparent)]
+    Metadata(#[from] MetadataError),
+    /// The HTTP client could not be set up (TLS roots, proxy settings).
+    #[error("the HTTP client could not be set up: {0}")]
+    ClientSetup(String),
+}
+
+/// RFC 8414 metadata that is not used, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MetadataError {
+    /// RFC 8414 §3.3: the `issuer` must be the address the document was asked from.
+    #[error("the server's metadata is for another issuer than {expected}")]
+    IssuerMismatch { expected: String },
+    /// An endpoint on another origin than the authorization server's and the allowed hosts.
+    #[error("the server's metadata puts `{}` on another site", .0.name())]
+    ForeignEndpoint(Key),
+    /// The metadata lacks an endpoint; the named setting can supply it.
+    #[error("the server's metadata has no `{name}`: set `{name}`", name = .0.name())]
+    MissingEndpoint(Key),
+    #[error("the server's metadata is invalid: {0}")]
+    Invalid(ProtocolError),
+}
+
+/// Why a poll is being tried again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryReason {
+    Unreachable,
+    ServerError,
+    Unexpected,
+}
+
+impl FlowError {
+    /// Failures that may pass if the same request is sent again later, and why.
+    pub fn retry_reason(&self) -> Option<RetryReason> {
+        match self {
+            Self::Unreachable(_) => Some(RetryReason::Unreachable),
+            Self::ServerError(_) => Some(RetryReason::ServerError),
+            Self::Unexpected(_) => Some(RetryReason::Unexpected),
+            _ => None,
+        }
+    }
+
+    pub fn is_transient(&self) -> bool {
+        self.retry_reason().is_some()
+    }
+
+    /// An OAuth error answer, with its HTTP status, as an outcome. The server's own trouble
+    /// (`server_error`, `temporarily_unavailable`, or any code with a 5xx or 429) passes.
+    pub fn from_oauth(code: ErrorCode, status: u16) -> Self {
+        let trouble = status >= 500 || status == 429;
+        match code {
+            ErrorCode::ServerError | ErrorCode::TemporarilyUnavailable => Self::ServerError(status),
+            ErrorCode::AccessDenied => Self::Denied,
+            ErrorCode::ExpiredToken => Self::Expired,
+            ErrorCode::InvalidGrant => Self::InvalidGrant,
+            ErrorCode::InvalidClient | ErrorCode::UnauthorizedClient => Self::InvalidClient,
+            ErrorCode::UnsupportedGrantType => Self::UnsupportedGrantType,
+            _ if trouble => Self::ServerError(status),
+            other => Self::Refused(other),
+        }
+    }
+}
+
+impl From<ProtocolError> for FlowError {
+    fn from(e: ProtocolError) -> Self {
+        Self::Unexpected(e.to_string())
+    }
+}
+
+impl From<reqwest::Error> for FlowError {
+    fn from(e: reqwest::Error) -> Self {
+        // reqwest's Display never includes a body; the URL carries no secret here.
+        let mut text = e.to_string();
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            text.push_str(": ");
+            text.push_str(&s.to_string());
+            source = s.source();
+        }
+        if e.is_decode() {
+            Self::Unexpected(text)
+        } else {
+            Self::Unreachable(text)
+        }
+    }
+}

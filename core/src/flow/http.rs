@@ -1,0 +1,92 @@
+//! The one HTTP client, and reading answers with a size cap.
+
+use std::time::Duration;
+
+use zeroize::Zeroize;
+
+use super::error::FlowError;
+
+/// No answer Passerelle needs is anywhere near this; a larger one is refused unread.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    pub connect: Duration,
+    /// The whole request, from sending to the last byte of the answer.
+    pub request: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self {
+            connect: Duration::from_secs(10),
+            request: Duration::from_secs(20),
+        }
+    }
+}
+
+/// One client for the whole app, so polls reuse a kept-alive connection. Proxies come from
+/// `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY`, else from the system settings on macOS and
+/// Windows (reqwest's `system-proxy`).
+pub fn build_client(timeouts: Timeouts) -> Result<reqwest::Client, FlowError> {
+    reqwest::Client::builder()
+        .user_agent(concat!("Passerelle/", env!("CARGO_PKG_VERSION")))
+        .connect_timeout(timeouts.connect)
+        .timeout(timeouts.request)
+        .pool_idle_timeout(Duration::from_secs(90))
+        // Redirects on token requests would resend the device code elsewhere.
+        .redirect(reqwest::redirect::Policy::none())
+        .https_only(false)
+        .build()
+        .map_err(|e| FlowError::ClientSetup(e.to_string()))
+}
+
+/// An answer, read whole. Its body may hold tokens: it is overwritten when dropped.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub body: Vec<u8>,
+}
+
+impl Drop for Answer {
+    fn drop(&mut self) {
+        self.body.zeroize();
+    }
+}
+
+impl Answer {
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    /// 5xx and 429: the platform is in trouble or busy, try later.
+    pub fn is_server_trouble(&self) -> bool {
+        self.status >= 500 || self.status == 429
+    }
+}
+
+/// Sends the request and reads the answer, refusing bodies over [`MAX_BODY_BYTES`].
+pub async fn send(request: reqwest::RequestBuilder) -> Result<Answer, FlowError> {
+    let mut response = request
+        .header(reqwest::header::ACCEPT, "application/json")
+        .send()
+        .await?;
+    let status = response.status().as_u16();
+    let too_large = || FlowError::Unexpected(format!("answer larger than {MAX_BODY_BYTES} bytes"));
+    let announced = response.content_length().unwrap_or(0);
+    if announced > MAX_BODY_BYTES as u64 {
+        return Err(too_large());
+    }
+    // Sized up front where the length is known, so the body is not copied as it grows.
+    let mut answer = Answer {
+        status,
+        body: Vec::with_capacity(announced.max(4096) as usize),
+    };
+    while let Some(chunk) = response.chunk().await? {
+        if answer.body.len() + chunk.len() > MAX_BODY_BYTES {
+            return Err(too_large());
+        }
+        answer.body.extend_from_slice(&chunk);
+    }
+    Ok(answer)
+}

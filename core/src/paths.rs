@@ -1,0 +1,187 @@
+//! Where Passerelle's files are on each system: the learner's settings, the machine-wide
+//! settings a school installs, and the logs. One function for every system, so that each
+//! system's rules are tested on any of them.
+
+use std::path::PathBuf;
+
+use crate::APP_ID;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Os {
+    /// Linux and the other Unix desktops (XDG folders).
+    Linux,
+    MacOs,
+    Windows,
+}
+
+impl Os {
+    pub fn current() -> Os {
+        if cfg!(target_os = "macos") {
+            Os::MacOs
+        } else if cfg!(windows) {
+            Os::Windows
+        } else {
+            Os::Linux
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paths {
+    /// The learner's settings (`PASSERELLE_CONFIG` names another file); none when the
+    /// system gives no home folder.
+    pub config_file: Option<PathBuf>,
+    /// The settings a school installs for every learner of the computer.
+    pub managed_file: PathBuf,
+    pub log_dir: Option<PathBuf>,
+}
+
+impl Paths {
+    /// The paths on `os`, with its environment read through `env`.
+    pub fn of(os: Os, env: impl Fn(&str) -> Option<String>) -> Paths {
+        let var = |name: &str| env(name).filter(|v| !v.is_empty());
+        let sep = if os == Os::Windows { '\\' } else { '/' };
+        let join = |base: String, parts: &[&str]| {
+            let mut path = base.trim_end_matches(sep).to_owned();
+            for part in parts {
+                path.push(sep);
+                path.push_str(part);
+            }
+            PathBuf::from(path)
+        };
+        let home = var("HOME");
+        // XDG base directories count only when absolute, as the specification says.
+        let xdg = |name: &str, fallback: &str| {
+            var(name).filter(|dir| dir.starts_with('/')).or_else(|| {
+                home.clone()
+                    .map(|h| format!("{}/{fallback}", h.trim_end_matches('/')))
+            })
+        };
+        let (config_dir, managed_file, log_dir) = match os {
+            Os::Linux => (
+                xdg("XDG_CONFIG_HOME", ".config").map(|d| join(d, &["passerelle"])),
+                PathBuf::from("/etc/passerelle/config.toml"),
+                xdg("XDG_DATA_HOME", ".local/share").map(|d| join(d, &[APP_ID, "logs"])),
+            ),
+            Os::MacOs => (
+                home.clone()
+                    .map(|h| join(h, &["Library", "Application Support", "passerelle"])),
+                PathBuf::from("/Library/Application Support/Passerelle/config.toml"),
+                home.clone().map(|h| join(h, &["Library", "Logs", APP_ID])),
+            ),
+            Os::Windows => (
+                var("APPDATA").map(|d| join(d, &["passerelle"])),
+                join(
+                    var("ProgramData").unwrap_or_else(|| r"C:\ProgramData".into()),
+                    &["Passerelle", "config.toml"],
+                ),
+                var("LOCALAPPDATA").map(|d| join(d, &[APP_ID, "logs"])),
+            ),
+        };
+        Paths {
+            config_file: var("PASSERELLE_CONFIG").map(PathBuf::from).or_else(|| {
+                config_dir.map(|d| join(d.to_string_lossy().into_owned(), &["config.toml"]))
+            }),
+            managed_file,
+            log_dir,
+        }
+    }
+
+    /// The paths on this system.
+    pub fn current() -> Paths {
+        Self::of(Os::current(), |name| std::env::var(name).ok())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |name| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+        }
+    }
+
+    fn strings(p: &Paths) -> (Option<String>, String, Option<String>) {
+        let s = |p: &PathBuf| p.to_string_lossy().into_owned();
+        (
+            p.config_file.as_ref().map(s),
+            s(&p.managed_file),
+            p.log_dir.as_ref().map(s),
+        )
+    }
+
+    /// The README's table of paths, system by system.
+    #[test]
+    fn each_system_has_its_folders() {
+        let linux = Paths::of(Os::Linux, env(&[("HOME", "/home/ada")]));
+        assert_eq!(
+            strings(&linux),
+            (
+                Some("/home/ada/.config/passerelle/config.toml".into()),
+                "/etc/passerelle/config.toml".into(),
+                Some("/home/ada/.local/share/fr.passerelle.desktop/logs".into()),
+            )
+        );
+        let xdg = Paths::of(
+            Os::Linux,
+            env(&[
+                ("HOME", "/home/ada"),
+                ("XDG_CONFIG_HOME", "/cfg/"),
+                ("XDG_DATA_HOME", "relative"),
+            ]),
+        );
+        assert_eq!(
+            strings(&xdg),
+            (
+                Some("/cfg/passerelle/config.toml".into()),
+                "/etc/passerelle/config.toml".into(),
+                Some("/home/ada/.local/share/fr.passerelle.desktop/logs".into()),
+            )
+        );
+        let mac = Paths::of(Os::MacOs, env(&[("HOME", "/Users/ada")]));
+        assert_eq!(
+            strings(&mac),
+            (
+                Some("/Users/ada/Library/Application Support/passerelle/config.toml".into()),
+                "/Library/Application Support/Passerelle/config.toml".into(),
+                Some("/Users/ada/Library/Logs/fr.passerelle.desktop".into()),
+            )
+        );
+        let windows = Paths::of(
+            Os::Windows,
+            env(&[
+                ("APPDATA", r"C:\Users\ada\AppData\Roaming"),
+                ("LOCALAPPDATA", r"C:\Users\ada\AppData\Local"),
+                ("ProgramData", r"D:\ProgramData"),
+            ]),
+        );
+        assert_eq!(
+            strings(&windows),
+            (
+                Some(r"C:\Users\ada\AppData\Roaming\passerelle\config.toml".into()),
+                r"D:\ProgramData\Passerelle\config.toml".into(),
+                Some(r"C:\Users\ada\AppData\Local\fr.passerelle.desktop\logs".into()),
+            )
+        );
+        assert_eq!(
+            strings(&Paths::of(Os::Windows, env(&[]))).1,
+            r"C:\ProgramData\Passerelle\config.toml"
+        );
+    }
+
+    #[test]
+    fn no_home_no_learner_file_and_passerelle_config_wins() {
+        let bare = Paths::of(Os::Linux, env(&[]));
+        assert_eq!(bare.config_file, None);
+        assert_eq!(bare.log_dir, None);
+        let named = Paths::of(
+            Os::MacOs,
+            env(&[("HOME", "/Users/ada"), ("PASSERELLE_CONFIG", "/tmp/p.toml")]),
+        );
+        assert_eq!(named.config_file, Some(PathBuf::from("/tmp/p.toml")));
+    }
+}

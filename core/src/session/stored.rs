@@ -1,0 +1,245 @@
+//! A session as it is kept between runs: its tokens, and what they were issued for.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde_json::{json, Value};
+use url::Url;
+use zeroize::Zeroizing;
+
+use crate::flow::client::token_expiry;
+use crate::flow::{AccessToken, Endpoints, RefreshToken, TokenResponse};
+
+/// Who and where the tokens were issued for. A session is used only while the settings
+/// still send its tokens to these origins with this client id: after a change of platform,
+/// or a settings file edited to send the API elsewhere, the tokens stay put.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Binding {
+    pub client_id: String,
+    /// Where the refresh token goes: the token endpoint's origin…
+    pub token_origin: String,
+    /// …and the revocation endpoint's, when there is one.
+    pub revocation_origin: Option<String>,
+    /// Where the access token goes: the profile endpoint's origin.
+    pub api_origin: String,
+}
+
+fn origin(url: &Url) -> String {
+    url.origin().ascii_serialization()
+}
+
+impl Binding {
+    pub fn new(client_id: &str, endpoints: &Endpoints) -> Self {
+        Self {
+            client_id: client_id.to_owned(),
+            token_origin: origin(&endpoints.token),
+            revocation_origin: endpoints.revocation.as_ref().map(origin),
+            api_origin: origin(&endpoints.profile),
+        }
+    }
+}
+
+/// What is needed to resume a session without a new sign-in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredSession {
+    /// None when it did not fit in the keychain (see [`Fit`]): a refresh gives a new one.
+    pub access_token: Option<AccessToken>,
+    pub refresh_token: Option<RefreshToken>,
+    /// When the access token stops working, in seconds since the Unix epoch.
+    pub expires_at: Option<u64>,
+    pub binding: Binding,
+}
+
+/// How much of a session a keychain entry holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fit {
+    Whole,
+    /// Without the access token, which a refresh replaces at the next start.
+    WithoutAccessToken,
+}
+
+/// The keychain's payload, format 2.
+const VERSION: u64 = 2;
+
+impl StoredSession {
+    pub fn from_token(token: &TokenResponse, binding: Binding, now: SystemTime) -> Self {
+        Self {
+            access_token: Some(token.access_token.clone()),
+            refresh_token: token.refresh_token.clone(),
+            expires_at: token_expiry(token, now)
+                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+                .map(|d| d.as_secs()),
+            binding,
+        }
+    }
+
+    /// After a refresh: the new tokens, keeping the old refresh token when the server sent
+    /// none (RFC 6749 §6 lets it keep the old one).
+    pub fn refreshed(&self, token: &TokenResponse, now: SystemTime) -> Self {
+        let mut next = Self::from_token(token, self.binding.clone(), now);
+        if next.refresh_token.is_none() {
+            next.refresh_token = self.refresh_token.clone();
+        }
+        next
+    }
+
+    /// True when there is no access token, or it is past, or within `margin` of, its expiry.
+    pub fn needs_refresh(&self, now: SystemTime, margin: Duration) -> bool {
+        let now = now.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
+        self.access_token.is_none()
+            || self
+                .expires_at
+                .is_some_and(|at| at <= now.saturating_add(margin.as_secs()))
+    }
+
+    /// The keychain's payload, no longer than `max_len` bytes when the keychain has a limit
+    /// (Windows' Credential Manager: 2,560). When the whole session does not fit, the access
+    /// token is left out; when even that does not fit, `None`. The one place where tokens
+    /// are written out on purpose; the text is wiped when dropped.
+    pub fn to_payload(&self, max_len: Option<usize>) -> Option<(Zeroizing<String>, Fit)> {
+        let fits = |text: &Zeroizing<String>| max_len.is_none_or(|max| text.len() <= max);
+        let whole = self.payload(true);
+        if fits(&whole) {
+            return Some((whole, Fit::Whole));
+        }
+        // Without a refresh token, a session without its access token is nothing.
+        let lean = self.refresh_token.is_some().then(|| self.payload(false))?;
+        fits(&lean).then_some((lean, Fit::WithoutAccessToken))
+    }
+
+    fn payload(&self, with_access_token: bool) -> Zeroizing<String> {
+        let b = &self.binding;
+        Zeroizing::new(
+            json!({
+                "v": VERSION,
+                "access_token": self.access_token.as_ref().filter(|_| with_access_token).map(AccessToken::expose),
+                "refresh_token": self.refresh_token.as_ref().map(RefreshToken::expose),
+                "expires_at": self.expires_at.filter(|_| with_access_token),
+                "client_id": b.client_id,
+                "token_origin": b.token_origin,
+                "revocation_origin": b.revocation_origin,
+                "api_origin": b.api_origin,
+            })
+            .to_string(),
+        )
+    }
+
+    /// `None` for anything but a format-2 payload with at least one usable token.
+    pub fn from_payload(text: &str) -> Option<Self> {
+        let value = serde_json::from_str::<Value>(text).ok()?;
+        if value.get("v")?.as_u64()? != VERSION {
+            return None;
+        }
+        let text_of = |name: &str| {
+            value
+                .get(name)
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+        };
+        let session = Self {
+            access_token: text_of("access_token").map(AccessToken::new),
+            refresh_token: text_of("refresh_token").map(RefreshToken::new),
+            expires_at: value.get("expires_at").and_then(Value::as_u64),
+            binding: Binding {
+                client_id: text_of("client_id")?.to_owned(),
+                token_origin: text_of("token_origin")?.to_owned(),
+                revocation_origin: text_of("revocation_origin").map(str::to_owned),
+                api_origin: text_of("api_origin")?.to_owned(),
+            },
+        };
+        (session.access_token.is_some() || session.refresh_token.is_some()).then_some(session)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) fn binding() -> Binding {
+        Binding {
+            client_id: "app".into(),
+            token_origin: "https://auth.example".into(),
+            revocation_origin: Some("https://auth.example".into()),
+            api_origin: "https://api.example".into(),
+        }
+    }
+
+    fn session(access: &str, refresh: Option<&str>, expires_at: Option<u64>) -> StoredSession {
+        StoredSession {
+            access_token: Some(AccessToken::new(access)),
+            refresh_token: refresh.map(RefreshToken::new),
+            expires_at,
+            binding: binding(),
+        }
+    }
+
+    #[test]
+    fn payload_round_trip_and_garbage() {
+        let s = session("a", Some("r"), Some(42));
+        let (payload, fit) = s.to_payload(None).unwrap();
+        assert_eq!(fit, Fit::Whole);
+        assert_eq!(StoredSession::from_payload(&payload), Some(s.clone()));
+        assert_eq!(StoredSession::from_payload("not json"), None);
+        // Format 1 (no binding) is not used: the learner signs in again.
+        assert_eq!(
+            StoredSession::from_payload(r#"{"v":1,"access_token":"a","refresh_token":"r"}"#),
+            None
+        );
+        let no_token = payload
+            .replace(r#""access_token":"a""#, r#""access_token":"""#)
+            .replace(r#""refresh_token":"r""#, r#""refresh_token":null"#);
+        assert_eq!(StoredSession::from_payload(&no_token), None);
+        assert!(!format!("{s:?}").contains("\"a\""));
+    }
+
+    /// A JWT-issuing server (Keycloak, Entra ID…) gives tokens of a kilobyte or more; Windows'
+    /// Credential Manager holds 2,560 bytes.
+    #[test]
+    fn jwt_sized_sessions_fit_windows_credential_manager() {
+        const WINDOWS: Option<usize> = Some(2560);
+        let jwt = |len: usize| format!("eyJhbGciOiJSUzI1NiJ9.{}.sig", "x".repeat(len));
+        let small = session(&jwt(700), Some(&jwt(600)), Some(1));
+        assert_eq!(small.to_payload(WINDOWS).unwrap().1, Fit::Whole);
+
+        let big = session(&jwt(1800), Some(&jwt(900)), Some(1));
+        let (payload, fit) = big.to_payload(WINDOWS).unwrap();
+        assert_eq!(fit, Fit::WithoutAccessToken);
+        assert!(payload.len() <= 2560, "{}", payload.len());
+        let back = StoredSession::from_payload(&payload).unwrap();
+        assert_eq!(back.access_token, None);
+        assert_eq!(back.refresh_token, big.refresh_token);
+        assert!(
+            back.needs_refresh(SystemTime::now(), Duration::ZERO),
+            "refreshed at the next start"
+        );
+        // Elsewhere the whole session is kept.
+        assert_eq!(big.to_payload(None).unwrap().1, Fit::Whole);
+
+        // Too large even without the access token, or nothing to refresh with: not kept.
+        assert_eq!(
+            session(&jwt(100), Some(&jwt(3000)), None).to_payload(WINDOWS),
+            None
+        );
+        assert_eq!(session(&jwt(3000), None, None).to_payload(WINDOWS), None);
+    }
+
+    #[test]
+    fn refresh_margin() {
+        let now = UNIX_EPOCH + Duration::from_secs(1000);
+        let margin = Duration::from_secs(60);
+        assert!(session("a", None, Some(1030)).needs_refresh(now, margin));
+        assert!(!session("a", None, Some(1100)).needs_refresh(now, margin));
+        assert!(!session("a", None, None).needs_refresh(now, margin));
+    }
+
+    #[test]
+    fn a_refresh_without_a_new_refresh_token_keeps_the_old_one() {
+        let old = session("a", Some("r"), None);
+        let token =
+            crate::flow::protocol::parse_token(br#"{"access_token":"b","expires_in":60}"#).unwrap();
+        let next = old.refreshed(&token, UNIX_EPOCH);
+        assert_eq!(next.access_token, Some(AccessToken::new("b")));
+        assert_eq!(next.refresh_token, old.refresh_token);
+        assert_eq!(next.expires_at, Some(60));
+        assert_eq!(next.binding, old.binding);
+    }
+}

@@ -1,0 +1,399 @@
+//! Checked settings, and the rules every value passes wherever it comes from.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+use serde::Serialize;
+use strum::{EnumIter, IntoStaticStr};
+use url::Url;
+
+use super::key::Key;
+use super::raw::RawSettings;
+
+/// The platform's paths (see the platform's device-flow documentation).
+pub const DEFAULT_DEVICE_AUTHORIZATION_PATH: &str = "/oauth/authorize_device";
+pub const DEFAULT_TOKEN_PATH: &str = "/oauth/token";
+pub const DEFAULT_REVOCATION_PATH: &str = "/oauth/revoke";
+pub const DEFAULT_PROFILE_PATH: &str = "/api/v1/users/current_user";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenStoreKind {
+    Keychain,
+    Memory,
+}
+
+/// A host the platform's pages and endpoints may also be on; without a port, only the
+/// scheme's default port.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AllowedHost {
+    pub host: String,
+    pub port: Option<u16>,
+}
+
+/// Checked settings, ready to use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    pub auth_url: Url,
+    pub api_url: Url,
+    pub client_id: String,
+    pub scope: Option<String>,
+    /// Set explicitly; otherwise they come from the server's metadata or the defaults.
+    pub device_authorization_endpoint: Option<Url>,
+    pub token_endpoint: Option<Url>,
+    pub revocation_endpoint: Option<Url>,
+    /// Never discovered: the setting, else the platform's path under `api_url`.
+    pub profile_endpoint: Url,
+    pub allowed_hosts: Vec<AllowedHost>,
+    pub token_store: TokenStoreKind,
+}
+
+/// Why a value cannot be used, in terms the window can put into words.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, Serialize, EnumIter, IntoStaticStr,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Invalid {
+    #[error("is not a web address")]
+    NotAnAddress,
+    #[error("must use https (plain http only on this computer)")]
+    NeedsHttps,
+    #[error("must be an https:// address")]
+    NotWeb,
+    #[error("must not contain a user name or password")]
+    HasCredentials,
+    #[error("must not contain `?` or `#`")]
+    HasQuery,
+    #[error("is not a client id")]
+    NotAClientId,
+    #[error("must be `keychain` or `memory`")]
+    NotAStore,
+    #[error("must be host names (or host:port), separated by commas")]
+    NotHosts,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("`{name}` is not set", name = .0.name())]
+    Missing(Key),
+    #[error("`{key}` {reason}", key = .key.name())]
+    Invalid { key: Key, reason: Invalid },
+    /// A settings file that cannot be read or does not parse; `problem` is the parser's
+    /// own words, for the learner's support.
+    #[error("{}{}: {problem}", path.display(), line.map(|l| format!(", line {l}")).unwrap_or_default())]
+    File {
+        path: PathBuf,
+        line: Option<usize>,
+        problem: String,
+    },
+}
+
+impl ConfigError {
+    /// True when the platform simply has not been chosen yet (first start).
+    pub fn is_not_configured(&self) -> bool {
+        matches!(self, Self::Missing(Key::AuthUrl | Key::ClientId))
+    }
+}
+
+/// Loopback hosts may use plain http: the demo platform and tests run there.
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+/// An address as a person types it (`moncampus.fr`, `MonCampus.fr/`, `https://…`): https
+/// when no scheme is given; https anywhere, plain http on loopback only; nothing else.
+pub fn check_url(key: Key, value: &str) -> Result<Url, ConfigError> {
+    let invalid = |reason| ConfigError::Invalid { key, reason };
+    let value = value.trim();
+    if value.is_empty() || value.chars().any(char::is_whitespace) {
+        return Err(invalid(Invalid::NotAnAddress));
+    }
+    let url = if value.contains("://") {
+        Url::parse(value)
+    } else {
+        Url::parse(&format!("https://{value}"))
+    }
+    .map_err(|_| invalid(Invalid::NotAnAddress))?;
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback(&url) => {}
+        "http" => return Err(invalid(Invalid::NeedsHttps)),
+        _ => return Err(invalid(Invalid::NotWeb)),
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(invalid(Invalid::NotAnAddress));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid(Invalid::HasCredentials));
+    }
+    if url.fragment().is_some()
+        || (url.query().is_some() && matches!(key, Key::AuthUrl | Key::ApiUrl))
+    {
+        return Err(invalid(Invalid::HasQuery));
+    }
+    Ok(url)
+}
+
+/// `base` with `path` appended to its own path (`https://h/p` + `/oauth/token` =
+/// `https://h/p/oauth/token`).
+pub fn join_path(base: &Url, path: &str) -> Url {
+    let mut url = base.clone();
+    let joined = format!("{}{}", base.path().trim_end_matches('/'), path);
+    url.set_path(&joined);
+    url.set_query(None);
+    url.set_fragment(None);
+    url
+}
+
+fn allowed_hosts(value: &str) -> Result<Vec<AllowedHost>, ConfigError> {
+    let invalid = || ConfigError::Invalid {
+        key: Key::AllowedHosts,
+        reason: Invalid::NotHosts,
+    };
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| {
+            if entry.contains("://") || entry.contains(['/', '?', '#', '@']) {
+                return Err(invalid());
+            }
+            let url = Url::parse(&format!("https://{entry}")).map_err(|_| invalid())?;
+            let host = url
+                .host_str()
+                .filter(|h| !h.is_empty())
+                .ok_or_else(invalid)?;
+            Ok(AllowedHost {
+                host: host.to_owned(),
+                port: url.port(),
+            })
+        })
+        .collect()
+}
+
+impl Settings {
+    /// Checks every value; the first that cannot be used is named in the error.
+    pub fn check(raw: &RawSettings) -> Result<Settings, ConfigError> {
+        let url = |key| raw.get(key).map(|v| check_url(key, v)).transpose();
+        let auth_url = url(Key::AuthUrl)?.ok_or(ConfigError::Missing(Key::AuthUrl))?;
+        let client_id = raw
+            .get(Key::ClientId)
+            .ok_or(ConfigError::Missing(Key::ClientId))?;
+        if client_id.len() > 256 || client_id.chars().any(char::is_control) {
+            return Err(ConfigError::Invalid {
+                key: Key::ClientId,
+                reason: Invalid::NotAClientId,
+            });
+        }
+        let api_url = url(Key::ApiUrl)?.unwrap_or_else(|| auth_url.clone());
+        let profile_endpoint =
+            url(Key::ProfileEndpoint)?.unwrap_or_else(|| join_path(&api_url, DEFAULT_PROFILE_PATH));
+        let token_store = match raw.get(Key::TokenStore) {
+            None | Some("keychain") => TokenStoreKind::Keychain,
+            Some("memory") => TokenStoreKind::Memory,
+            Some(_) => {
+                return Err(ConfigError::Invalid {
+                    key: Key::TokenStore,
+                    reason: Invalid::NotAStore,
+                })
+            }
+        };
+        Ok(Settings {
+            device_authorization_endpoint: url(Key::DeviceAuthorizationEndpoint)?,
+            token_endpoint: url(Key::TokenEndpoint)?,
+            revocation_endpoint: url(Key::RevocationEndpoint)?,
+            scope: raw.get(Key::Scope).map(str::to_owned),
+            allowed_hosts: raw
+                .get(Key::AllowedHosts)
+                .map(allowed_hosts)
+                .transpose()?
+                .unwrap_or_default(),
+            client_id: client_id.to_owned(),
+            auth_url,
+            api_url,
+            profile_endpoint,
+            token_store,
+        })
+    }
+
+    /// The platform as the learner knows it: its host (and port, when not the default).
+    pub fn platform_label(&self) -> String {
+        let url = &self.auth_url;
+        match (url.host_str(), url.port()) {
+            (Some(h), Some(p)) => format!("{h}:{p}"),
+            (Some(h), None) => h.to_owned(),
+            _ => url.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(auth: &str) -> RawSettings {
+        RawSettings::default()
+            .with(Key::AuthUrl, auth)
+            .with(Key::ClientId, "app")
+    }
+
+    #[test]
+    fn defaults_follow_the_platform() {
+        let s = Settings::check(&raw("https://auth.example/")).unwrap();
+        assert_eq!(s.api_url.as_str(), "https://auth.example/");
+        assert_eq!(
+            s.profile_endpoint.as_str(),
+            "https://auth.example/api/v1/users/current_user"
+        );
+        assert_eq!(s.token_endpoint, None);
+        assert_eq!(s.token_store, TokenStoreKind::Keychain);
+        assert_eq!(s.platform_label(), "auth.example");
+    }
+
+    #[test]
+    fn the_profile_is_on_the_api_host() {
+        let s = Settings::check(
+            &raw("https://auth.example").with(Key::ApiUrl, "https://api.example/v2/"),
+        )
+        .unwrap();
+        assert_eq!(
+            s.profile_endpoint.as_str(),
+            "https://api.example/v2/api/v1/users/current_user"
+        );
+    }
+
+    #[test]
+    fn addresses_as_people_type_them() {
+        for (typed, used) in [
+            ("moncampus.fr", "https://moncampus.fr/"),
+            ("  MonCampus.FR/ ", "https://moncampus.fr/"),
+            ("https://moncampus.fr/learn/", "https://moncampus.fr/learn/"),
+            ("localhost:3000", "https://localhost:3000/"),
+            ("http://127.0.0.1:3000", "http://127.0.0.1:3000/"),
+            ("http://[::1]:8", "http://[::1]:8/"),
+            ("http://localhost:1", "http://localhost:1/"),
+        ] {
+            assert_eq!(
+                check_url(Key::AuthUrl, typed).unwrap().as_str(),
+                used,
+                "{typed}"
+            );
+        }
+        for (typed, reason) in [
+            ("", Invalid::NotAnAddress),
+            ("mon campus.fr", Invalid::NotAnAddress),
+            ("javascript:alert(1)", Invalid::NotAnAddress),
+            ("http://moncampus.fr", Invalid::NeedsHttps),
+            ("ftp://moncampus.fr", Invalid::NotWeb),
+            ("file:///etc/passwd", Invalid::NotWeb),
+            ("https://u:p@moncampus.fr", Invalid::HasCredentials),
+            ("https://moncampus.fr/?next=x", Invalid::HasQuery),
+            ("https://moncampus.fr/#x", Invalid::HasQuery),
+        ] {
+            assert_eq!(
+                check_url(Key::AuthUrl, typed).unwrap_err(),
+                ConfigError::Invalid {
+                    key: Key::AuthUrl,
+                    reason
+                },
+                "{typed}"
+            );
+        }
+        // An endpoint may carry a query (RFC 6749 §3.2), never a fragment.
+        assert!(check_url(Key::TokenEndpoint, "https://x.example/t?tenant=a").is_ok());
+        assert!(check_url(Key::TokenEndpoint, "https://x.example/t#a").is_err());
+    }
+
+    #[test]
+    fn every_value_is_checked_and_named() {
+        let e = Settings::check(
+            &raw("https://x.example").with(Key::TokenEndpoint, "http://evil.example/token"),
+        )
+        .unwrap_err();
+        assert_eq!(
+            e,
+            ConfigError::Invalid {
+                key: Key::TokenEndpoint,
+                reason: Invalid::NeedsHttps
+            }
+        );
+        assert_eq!(
+            e.to_string(),
+            "`token_endpoint` must use https (plain http only on this computer)"
+        );
+        let e =
+            Settings::check(&raw("https://x.example").with(Key::ClientId, "a\u{7}b")).unwrap_err();
+        assert!(matches!(
+            e,
+            ConfigError::Invalid {
+                key: Key::ClientId,
+                ..
+            }
+        ));
+        let e =
+            Settings::check(&raw("https://x.example").with(Key::TokenStore, "disk")).unwrap_err();
+        assert!(matches!(
+            e,
+            ConfigError::Invalid {
+                key: Key::TokenStore,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn missing_platform_is_not_configured() {
+        let e = Settings::check(&RawSettings::default()).unwrap_err();
+        assert!(e.is_not_configured());
+        let e = Settings::check(&raw("https://x.example").with(Key::ClientId, "  ")).unwrap_err();
+        assert_eq!(e, ConfigError::Missing(Key::ClientId));
+    }
+
+    #[test]
+    fn token_store_and_allowed_hosts() {
+        let s = Settings::check(
+            &raw("https://x.example")
+                .with(Key::TokenStore, "memory")
+                .with(Key::AllowedHosts, " Login.Example , ,sso.example:8443"),
+        )
+        .unwrap();
+        assert_eq!(s.token_store, TokenStoreKind::Memory);
+        assert_eq!(
+            s.allowed_hosts,
+            vec![
+                AllowedHost {
+                    host: "login.example".into(),
+                    port: None
+                },
+                AllowedHost {
+                    host: "sso.example".into(),
+                    port: Some(8443)
+                },
+            ]
+        );
+        for bad in [
+            "https://sso.example",
+            "sso.example/path",
+            "a@sso.example",
+            "sso example",
+        ] {
+            let e = Settings::check(&raw("https://x.example").with(Key::AllowedHosts, bad))
+                .unwrap_err();
+            assert!(
+                matches!(
+                    e,
+                    ConfigError::Invalid {
+                        key: Key::AllowedHosts,
+                        ..
+                    }
+                ),
+                "{bad}"
+            );
+        }
+    }
+}

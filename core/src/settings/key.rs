@@ -1,0 +1,122 @@
+//! The name of each setting: as a TOML key, a flag and an environment variable.
+
+use serde::{Deserialize, Serialize};
+use strum::{EnumIter, EnumString, IntoEnumIterator, IntoStaticStr};
+
+/// One setting. Its TOML key is its snake_case name (`auth_url`), its flag the same with
+/// dashes (`--auth-url`), its environment variable `PASSERELLE_` and the name in capitals.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    EnumIter,
+    EnumString,
+    IntoStaticStr,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Key {
+    AuthUrl,
+    ApiUrl,
+    ClientId,
+    Scope,
+    DeviceAuthorizationEndpoint,
+    TokenEndpoint,
+    RevocationEndpoint,
+    ProfileEndpoint,
+    AllowedHosts,
+    TokenStore,
+}
+
+impl Key {
+    pub fn all() -> impl Iterator<Item = Key> {
+        Key::iter()
+    }
+
+    /// The TOML key, e.g. `auth_url`.
+    pub fn name(self) -> &'static str {
+        self.into()
+    }
+
+    pub fn from_name(name: &str) -> Option<Key> {
+        name.parse().ok()
+    }
+
+    /// `--auth-url`, without the dashes in front.
+    pub fn flag(self) -> String {
+        self.name().replace('_', "-")
+    }
+
+    /// `PASSERELLE_AUTH_URL`.
+    pub fn env_var(self) -> String {
+        format!("PASSERELLE_{}", self.name().to_ascii_uppercase())
+    }
+
+    pub fn help(self) -> &'static str {
+        match self {
+            Key::AuthUrl => "Address of the platform's authorization server",
+            Key::ApiUrl => "Address of the platform's API (default: the authorization server's)",
+            Key::ClientId => "This app's client id, registered with the platform",
+            Key::Scope => "OAuth scope to ask for (none by default)",
+            Key::DeviceAuthorizationEndpoint => {
+                "Device authorization endpoint (default: server metadata, else the platform's path)"
+            }
+            Key::TokenEndpoint => {
+                "Token endpoint (default: server metadata, else the platform's path)"
+            }
+            Key::RevocationEndpoint => {
+                "Revocation endpoint (default: server metadata, else the platform's path)"
+            }
+            Key::ProfileEndpoint => "Profile endpoint (default: the platform's path under api_url)",
+            Key::AllowedHosts => {
+                "Other hosts (host or host:port, comma-separated) the platform's pages may be on"
+            }
+            Key::TokenStore => "Where the session is kept: keychain (default) or memory",
+        }
+    }
+
+    /// Settings that belong to one platform: given with another platform's address, they
+    /// are not used, and changing platform drops them. Only where tokens are kept does not
+    /// depend on the platform.
+    pub fn follows_platform(self) -> bool {
+        !matches!(self, Key::AuthUrl | Key::TokenStore)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_flags_and_variables() {
+        assert_eq!(
+            Key::DeviceAuthorizationEndpoint.name(),
+            "device_authorization_endpoint"
+        );
+        assert_eq!(Key::AuthUrl.flag(), "auth-url");
+        assert_eq!(Key::AllowedHosts.env_var(), "PASSERELLE_ALLOWED_HOSTS");
+        assert_eq!(Key::from_name("token_store"), Some(Key::TokenStore));
+        assert_eq!(Key::from_name("tokenstore"), None);
+        assert_eq!(Key::all().count(), 10);
+        for key in Key::all() {
+            assert_eq!(Key::from_name(key.name()), Some(key));
+            let json = serde_json_name(key);
+            assert_eq!(json, key.name());
+        }
+    }
+
+    fn serde_json_name(key: Key) -> String {
+        toml::Value::try_from(key)
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+}

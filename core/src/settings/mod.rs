@@ -1,0 +1,21 @@
+//! Which platform Passerelle signs in to, and how to reach it.
+//!
+//! A setting ([`Key`]) may be given in several layers ([`Sources`]): built into the app
+//! by its distributor, in a machine-wide file a school installs (which may lock some),
+//! in the learner's own file, in the environment or as a flag. [`Sources::merge`] picks
+//! one value per setting, and [`Settings::check`] checks them all with the same rules,
+//! wherever they came from.
+
+mod check;
+mod key;
+mod layers;
+mod raw;
+
+pub use check::{
+    check_url, is_loopback, join_path, AllowedHost, ConfigError, Invalid, Settings, TokenStoreKind,
+    DEFAULT_DEVICE_AUTHORIZATION_PATH, DEFAULT_PROFILE_PATH, DEFAULT_REVOCATION_PATH,
+    DEFAULT_TOKEN_PATH,
+};
+pub use key::Key;
+pub use layers::{Layer, Locks, Managed, Merged, Sources};
+pub use raw::{backup_path, read_file, write_file, RawSettings};

@@ -1,0 +1,276 @@
+//! Settings as given, before any check: from a TOML file, the environment or flags.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::check::ConfigError;
+use super::key::Key;
+
+/// Some settings, by name. Blank values count as unset.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RawSettings(BTreeMap<Key, String>);
+
+impl RawSettings {
+    /// The value, trimmed; `None` when unset or blank.
+    pub fn get(&self, key: Key) -> Option<&str> {
+        self.0.get(&key).map(|v| v.trim()).filter(|v| !v.is_empty())
+    }
+
+    pub fn set(&mut self, key: Key, value: impl Into<String>) {
+        self.0.insert(key, value.into());
+    }
+
+    pub fn remove(&mut self, key: Key) {
+        self.0.remove(&key);
+    }
+
+    /// `self` with `key` set, for building settings in code.
+    pub fn with(mut self, key: Key, value: impl Into<String>) -> Self {
+        self.set(key, value);
+        self
+    }
+
+    /// Keys with a value.
+    pub fn keys(&self) -> impl Iterator<Item = Key> + '_ {
+        Key::all().filter(|k| self.get(*k).is_some())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys().next().is_none()
+    }
+
+    /// `PASSERELLE_AUTH_URL` and the like, read through `lookup` (the process environment
+    /// in the app, a table in tests).
+    pub fn from_env(lookup: impl Fn(&str) -> Option<String>) -> Self {
+        let mut raw = Self::default();
+        for key in Key::all() {
+            if let Some(value) = lookup(&key.env_var()) {
+                raw.set(key, value);
+            }
+        }
+        raw
+    }
+
+    /// Parses TOML; an error says which line is wrong.
+    pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
+        toml::from_str(text).map_err(|e| toml_error(&e, text, path))
+    }
+
+    /// The settings in an already parsed TOML table; an error names the line of the key.
+    pub(super) fn from_table(
+        table: toml::Table,
+        text: &str,
+        path: &Path,
+    ) -> Result<Self, ConfigError> {
+        let mut raw = Self::default();
+        for (name, value) in table {
+            let problem = |problem: String| ConfigError::File {
+                path: path.to_owned(),
+                line: line_of(text, &name),
+                problem,
+            };
+            let key = Key::from_name(&name)
+                .ok_or_else(|| problem(format!("unknown setting `{name}`")))?;
+            match value {
+                toml::Value::String(value) => raw.set(key, value),
+                _ => return Err(problem(format!("`{name}` must be a string"))),
+            }
+        }
+        Ok(raw)
+    }
+
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).unwrap_or_default()
+    }
+
+    /// The learner chose a platform in the Settings view. When it is not `current` (the
+    /// platform in use), everything that belonged to the old platform is dropped: its API
+    /// address, endpoints, scope, allowed hosts and client id.
+    pub fn choose_platform(
+        &mut self,
+        auth_url: &url::Url,
+        current: Option<&url::Url>,
+        client_id: Option<&str>,
+    ) {
+        if current != Some(auth_url) {
+            for key in Key::all().filter(|k| k.follows_platform()) {
+                self.remove(key);
+            }
+        }
+        self.set(Key::AuthUrl, auth_url.as_str());
+        if let Some(id) = client_id.map(str::trim).filter(|id| !id.is_empty()) {
+            self.set(Key::ClientId, id);
+        }
+    }
+}
+
+/// A TOML error as a file error with the line it points at.
+pub(super) fn toml_error(e: &toml::de::Error, text: &str, path: &Path) -> ConfigError {
+    let line = e
+        .span()
+        .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+    ConfigError::File {
+        path: path.to_owned(),
+        line,
+        problem: e.message().to_owned(),
+    }
+}
+
+/// The line where `key` is set, counting from 1.
+fn line_of(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|line| {
+            line.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map(|i| i + 1)
+}
+
+/// What a settings file holds, and whether it could be read.
+pub(super) fn read_text(path: &Path) -> Result<Option<String>, ConfigError> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(ConfigError::File {
+            path: path.to_owned(),
+            line: None,
+            problem: e.to_string(),
+        }),
+    }
+}
+
+/// Reads a settings file; a missing file is an empty one.
+pub fn read_file(path: &Path) -> Result<RawSettings, ConfigError> {
+    match read_text(path)? {
+        Some(text) => RawSettings::parse(&text, path),
+        None => Ok(RawSettings::default()),
+    }
+}
+
+/// Where a file that could not be read is kept before it is replaced.
+pub fn backup_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_owned();
+    name.push(".bak");
+    path.with_file_name(name)
+}
+
+/// Writes the learner's settings file (creating its folder). A file that is there but does
+/// not parse is never lost: it is kept next to it as `config.toml.bak` first. The new file
+/// is written beside and renamed over the old one, so a crash leaves one or the other.
+pub fn write_file(path: &Path, raw: &RawSettings) -> Result<(), ConfigError> {
+    let fail = |e: std::io::Error| ConfigError::File {
+        path: path.to_owned(),
+        line: None,
+        problem: e.to_string(),
+    };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(fail)?;
+    }
+    if let Ok(Some(text)) = read_text(path) {
+        if RawSettings::parse(&text, path).is_err() {
+            std::fs::copy(path, backup_path(path)).map_err(fail)?;
+        }
+    }
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(".new");
+    std::fs::write(&temporary, raw.to_toml()).map_err(fail)?;
+    std::fs::rename(&temporary, path).map_err(fail)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blank_is_unset_and_values_are_trimmed() {
+        let raw = RawSettings::default()
+            .with(Key::Scope, "  ")
+            .with(Key::ClientId, " app ");
+        assert_eq!(raw.get(Key::Scope), None);
+        assert_eq!(raw.get(Key::ClientId), Some("app"));
+        assert_eq!(raw.keys().collect::<Vec<_>>(), vec![Key::ClientId]);
+    }
+
+    #[test]
+    fn reads_the_environment() {
+        let raw = RawSettings::from_env(|name| match name {
+            "PASSERELLE_AUTH_URL" => Some("https://env.example".into()),
+            "PASSERELLE_TOKEN_STORE" => Some("memory".into()),
+            "AUTH_URL" => Some("ignored".into()),
+            _ => None,
+        });
+        assert_eq!(raw.get(Key::AuthUrl), Some("https://env.example"));
+        assert_eq!(raw.get(Key::TokenStore), Some("memory"));
+        assert_eq!(raw.keys().count(), 2);
+    }
+
+    #[test]
+    fn toml_errors_name_the_line() {
+        let path = Path::new("/x/config.toml");
+        let e = RawSettings::parse("client_id = \"a\"\n\nauth_url = 3\n", path).unwrap_err();
+        assert!(
+            matches!(&e, ConfigError::File { line: Some(3), .. }),
+            "{e:?}"
+        );
+        let e = RawSettings::parse("auth_urll = \"https://x\"\n", path).unwrap_err();
+        assert!(
+            matches!(&e, ConfigError::File { line: Some(1), problem, .. } if problem.contains("auth_urll")),
+            "{e:?}"
+        );
+        let ok = RawSettings::parse("auth_url = \"https://x\"\nscope = \"read\"\n", path).unwrap();
+        assert_eq!(ok.get(Key::Scope), Some("read"));
+        assert_eq!(RawSettings::parse(&ok.to_toml(), path).unwrap(), ok);
+    }
+
+    #[test]
+    fn a_broken_file_is_kept_before_it_is_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/config.toml");
+        assert_eq!(read_file(&path).unwrap(), RawSettings::default());
+        let good = RawSettings::default().with(Key::AuthUrl, "https://a.example");
+        write_file(&path, &good).unwrap();
+        assert_eq!(read_file(&path).unwrap(), good);
+        assert!(!backup_path(&path).exists(), "nothing to keep");
+
+        std::fs::write(&path, "auth_url = \"https://a.example\"\nbroken\n").unwrap();
+        assert!(read_file(&path).is_err());
+        write_file(&path, &good).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(backup_path(&path)).unwrap(),
+            "auth_url = \"https://a.example\"\nbroken\n"
+        );
+        assert_eq!(read_file(&path).unwrap(), good);
+    }
+
+    #[test]
+    fn choosing_another_platform_drops_what_belonged_to_the_old_one() {
+        let old = url::Url::parse("https://old.example/").unwrap();
+        let new = url::Url::parse("https://new.example/").unwrap();
+        let file = RawSettings::default()
+            .with(Key::AuthUrl, old.as_str())
+            .with(Key::ApiUrl, "https://api.old.example")
+            .with(Key::TokenEndpoint, "https://old.example/t")
+            .with(Key::Scope, "read")
+            .with(Key::AllowedHosts, "sso.old.example")
+            .with(Key::ClientId, "old-app")
+            .with(Key::TokenStore, "memory");
+
+        let mut same = file.clone();
+        same.choose_platform(&old, Some(&old), None);
+        assert_eq!(same, file);
+
+        let mut switched = file.clone();
+        switched.choose_platform(&new, Some(&old), Some(" new-app "));
+        assert_eq!(
+            switched,
+            RawSettings::default()
+                .with(Key::AuthUrl, new.as_str())
+                .with(Key::ClientId, "new-app")
+                .with(Key::TokenStore, "memory")
+        );
+    }
+}

@@ -1,0 +1,76 @@
+//! Helpers shared by the core's tests: a demo platform on loopback and a client for it.
+#![allow(dead_code)]
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use demo_platform::{Decision, DemoOptions, DemoPlatform, DEMO_CLIENT_ID};
+use passerelle_core::flow::http::Timeouts;
+use passerelle_core::flow::{DeviceFlowClient, PollProgress, TokenResponse};
+use passerelle_core::settings::{Key, RawSettings, Settings};
+use tokio_util::sync::CancellationToken;
+
+/// Codes poll every second in tests, to keep them quick.
+pub fn fast_options() -> DemoOptions {
+    DemoOptions {
+        interval: Duration::from_secs(1),
+        ..DemoOptions::default()
+    }
+}
+
+pub async fn platform(options: DemoOptions) -> DemoPlatform {
+    DemoPlatform::start(options)
+        .await
+        .expect("demo platform starts")
+}
+
+pub fn raw_settings(platform: &DemoPlatform) -> RawSettings {
+    RawSettings::default()
+        .with(Key::AuthUrl, platform.auth_url())
+        .with(Key::ApiUrl, platform.api_url())
+        .with(Key::ClientId, DEMO_CLIENT_ID)
+        .with(Key::TokenStore, "memory")
+}
+
+/// Short timeouts so that "slow answer" faults are quick to hit.
+pub const TEST_TIMEOUTS: Timeouts = Timeouts {
+    connect: Duration::from_secs(2),
+    request: Duration::from_secs(1),
+};
+
+pub fn client_with(raw: RawSettings) -> DeviceFlowClient {
+    DeviceFlowClient::with_timeouts(
+        Settings::check(&raw).expect("valid settings"),
+        TEST_TIMEOUTS,
+    )
+    .expect("client")
+}
+
+pub fn client(platform: &DemoPlatform) -> DeviceFlowClient {
+    client_with(raw_settings(platform))
+}
+
+/// Collects progress reports.
+#[derive(Clone, Default)]
+pub struct Progress(pub Arc<Mutex<Vec<PollProgress>>>);
+
+impl Progress {
+    pub fn sink(&self) -> impl FnMut(PollProgress) + use<> {
+        let seen = self.0.clone();
+        move |p| seen.lock().unwrap().push(p)
+    }
+
+    pub fn all(&self) -> Vec<PollProgress> {
+        self.0.lock().unwrap().clone()
+    }
+}
+
+/// A whole sign-in with the core, the learner approving at once.
+pub async fn approved_token(client: &DeviceFlowClient, platform: &DemoPlatform) -> TokenResponse {
+    let pending = client.start_sign_in().await.unwrap();
+    assert!(platform.decide(&pending.authorization.user_code, Decision::Approved));
+    client
+        .wait_for_token(&pending, &CancellationToken::new(), |_| {})
+        .await
+        .unwrap()
+}

@@ -1,0 +1,64 @@
+//! The real OS keychain. On Linux it is the Secret Service: `scripts/test` runs an unlocked
+//! gnome-keyring-daemon in a private D-Bus session; without one this test fails, saying so.
+
+use std::sync::Arc;
+
+use passerelle_core::flow::{AccessToken, RefreshToken};
+use passerelle_core::session::{
+    Binding, KeychainStore, Remembered, SessionStore, StoreTimeouts, StoredSession, TokenStore,
+};
+use url::Url;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sessions_live_in_the_keychain_one_entry_per_platform() {
+    let service = "fr.passerelle.desktop.tests";
+    let nonce = std::process::id();
+    let first = Url::parse(&format!("https://one-{nonce}.example/")).unwrap();
+    let second = Url::parse(&format!("https://two-{nonce}.example/")).unwrap();
+    let session = |n: &str| StoredSession {
+        access_token: Some(AccessToken::new(format!("access-{n}"))),
+        refresh_token: Some(RefreshToken::new(format!("refresh-{n}"))),
+        expires_at: Some(1_900_000_000),
+        binding: Binding {
+            client_id: "app".into(),
+            token_origin: "https://one.example".into(),
+            revocation_origin: None,
+            api_origin: "https://api.one.example".into(),
+        },
+    };
+
+    let one = KeychainStore::for_platform(service, &first).unwrap();
+    let two = KeychainStore::for_platform(service, &second).unwrap();
+    // Straight calls first, with a clear failure when no keychain answers.
+    one.save(&session("1")).unwrap_or_else(|e| {
+        panic!("no usable keychain ({e}); on Linux, run the tests as scripts/test does")
+    });
+    two.save(&session("2")).unwrap();
+    assert_eq!(one.load().unwrap(), Some(session("1")));
+    assert_eq!(two.load().unwrap(), Some(session("2")));
+
+    // Through the async store the app uses: saved, read back, still remembered.
+    let store = SessionStore::new(
+        Some(Arc::new(
+            KeychainStore::for_platform(service, &first).unwrap(),
+        )),
+        StoreTimeouts::default(),
+    );
+    assert_eq!(
+        store.save_if(|| true, &session("3")).await,
+        Ok(Remembered::Yes)
+    );
+    assert_eq!(store.load().await, Some(session("3")));
+    assert_eq!(store.remembered(), Remembered::Yes);
+
+    store.delete().await.unwrap();
+    assert_eq!(one.load().unwrap(), None);
+    assert_eq!(
+        two.load().unwrap(),
+        Some(session("2")),
+        "the other platform's entry stays"
+    );
+    two.delete().unwrap();
+    two.delete().unwrap();
+    assert_eq!(two.load().unwrap(), None);
+}

@@ -1,0 +1,107 @@
+//! The demo platform under load: a thousand sign-ins pending and polling at once.
+
+mod common;
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::*;
+use demo_platform::{Decision, DemoOptions};
+use passerelle_core::flow::http::Timeouts;
+use passerelle_core::flow::{DeviceFlowClient, FlowError};
+use passerelle_core::settings::Settings;
+use tokio_util::sync::CancellationToken;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_thousand_pending_sign_ins_each_get_their_own_answer() {
+    const SIGN_INS: usize = 1000;
+    let platform = platform(DemoOptions {
+        interval: Duration::from_secs(1),
+        expires_in: Duration::from_secs(8),
+        ..DemoOptions::default()
+    })
+    .await;
+    // The app's own timeouts: under this load a loopback answer may take a while.
+    let client = Arc::new(
+        DeviceFlowClient::with_timeouts(
+            Settings::check(&raw_settings(&platform)).unwrap(),
+            Timeouts::default(),
+        )
+        .unwrap(),
+    );
+    let mut pending = Vec::with_capacity(SIGN_INS);
+    for _ in 0..SIGN_INS {
+        pending.push(Arc::new(client.start_sign_in().await.unwrap()));
+    }
+    let codes: HashSet<&str> = pending
+        .iter()
+        .map(|p| p.authorization.user_code.as_str())
+        .collect();
+    assert_eq!(codes.len(), SIGN_INS, "every user code is unique");
+    assert_eq!(platform.pending_grants(), SIGN_INS);
+
+    // Every third learner approves, some in the middle of polling.
+    let approved: HashSet<usize> = (0..SIGN_INS).filter(|i| i % 3 == 0).collect();
+    let mut tasks = Vec::new();
+    for (i, p) in pending.iter().enumerate() {
+        let (client, p) = (client.clone(), p.clone());
+        tasks.push(tokio::spawn(async move {
+            (
+                i,
+                client
+                    .wait_for_token(&p, &CancellationToken::new(), |_| {})
+                    .await,
+            )
+        }));
+    }
+    for &i in &approved {
+        if i % 2 == 0 {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        assert!(platform.decide(&pending[i].authorization.user_code, Decision::Approved));
+    }
+
+    let mut tokens = HashSet::new();
+    for task in tasks {
+        let (i, result) = task.await.unwrap();
+        match result {
+            Ok(token) => {
+                assert!(
+                    approved.contains(&i),
+                    "sign-in {i} got a token it was never given"
+                );
+                // The token opens the API, and is not anyone else's.
+                assert!(platform.access_token_is_valid(token.access_token.expose()));
+                assert!(tokens.insert(token.access_token.expose().to_owned()));
+            }
+            Err(FlowError::Expired) => {
+                assert!(!approved.contains(&i), "approved sign-in {i} expired")
+            }
+            Err(e) => panic!("sign-in {i}: {e}"),
+        }
+    }
+    assert_eq!(tokens.len(), approved.len());
+
+    // Expired codes are purged: memory goes back to nothing pending.
+    platform.purge(Duration::ZERO);
+    assert_eq!(platform.pending_grants(), 0);
+}
+
+#[tokio::test]
+async fn pending_codes_are_capped() {
+    let platform = platform(DemoOptions {
+        max_pending: 50,
+        ..fast_options()
+    })
+    .await;
+    let client = client(&platform);
+    for _ in 0..50 {
+        client.start_sign_in().await.unwrap();
+    }
+    let refused = client.start_sign_in().await.unwrap_err();
+    assert!(
+        matches!(refused, FlowError::ServerError(503)),
+        "{refused:?}"
+    );
+}

@@ -1,0 +1,91 @@
+//! Logs are clean at every level: with everything traced, no token, device code or
+//! server-supplied description reaches them. One test in its own binary: it installs the
+//! process's log subscriber.
+
+mod common;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use common::*;
+use demo_platform::{Decision, DemoOptions, Fault, Hostile, Target};
+use passerelle_core::settings::Key;
+use tokio_util::sync::CancellationToken;
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn nothing_secret_at_trace_level() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .init();
+
+    let canary = "CANARYa91c";
+    let platform = platform(DemoOptions {
+        hostile: Hostile {
+            canary: Some(canary.into()),
+            ..Hostile::default()
+        },
+        ..fast_options()
+    })
+    .await;
+    // Every kind of answer: pending and slow_down (with descriptions), a fault, a token,
+    // a refresh, a reused refresh token, a revocation, an unknown client.
+    let client = client(&platform);
+    let pending = client.start_sign_in().await.unwrap();
+    platform.faults().inject(Target::Token, Fault::SlowDown, 1);
+    platform
+        .faults()
+        .inject(Target::Token, Fault::ServerError, 1);
+    let code = pending.authorization.user_code.clone();
+    let approve = async {
+        tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+        assert!(platform.decide(&code, Decision::Approved));
+    };
+    let cancel = CancellationToken::new();
+    let (token, ()) = tokio::join!(client.wait_for_token(&pending, &cancel, |_| {}), approve);
+    let token = token.unwrap();
+    client.fetch_profile(&token.access_token).await.unwrap();
+    let refresh = token.refresh_token.clone().unwrap();
+    let renewed = client.refresh(&refresh).await.unwrap();
+    assert!(client.refresh(&refresh).await.is_err());
+    client
+        .revoke(renewed.refresh_token.as_ref().unwrap())
+        .await
+        .unwrap();
+    let stranger = client_with(raw_settings(&platform).with(Key::ClientId, "unknown"));
+    assert!(stranger.start_sign_in().await.is_err());
+
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        logs.contains("polling the token endpoint"),
+        "trace logs were captured"
+    );
+    assert!(
+        logs.contains("description_bytes"),
+        "errors are logged by code and length"
+    );
+    let secrets = platform.issued_secrets();
+    assert_eq!(secrets.len(), 5, "a device code, then two pairs of tokens");
+    assert!(
+        !logs.contains(canary),
+        "a secret or a description reached the logs"
+    );
+    for secret in secrets {
+        assert!(!logs.contains(&secret));
+    }
+}

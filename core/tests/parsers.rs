@@ -1,0 +1,135 @@
+//! Every response parser against arbitrary input: a typed error or a sane value, never a
+//! panic. Fixed cases (wrong types, missing fields, zero, negative and huge numbers, long
+//! strings) are unit tests next to the parsers in `core/src/flow/protocol.rs`.
+
+use std::time::Duration;
+
+use passerelle_core::flow::protocol::{
+    parse_device_authorization, parse_error, parse_metadata, parse_profile, parse_token,
+    MAX_EXPIRES_IN, MAX_FIELD_LEN, MAX_INTERVAL, MAX_USER_CODE_LEN, MIN_INTERVAL,
+};
+use proptest::prelude::*;
+use serde_json::{Map, Value};
+
+/// Any JSON value, nested a little.
+fn json_value() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        any::<u64>().prop_map(Value::from),
+        any::<f64>().prop_filter_map("finite", |f| serde_json::Number::from_f64(f)
+            .map(Value::Number)),
+        ".{0,24}".prop_map(Value::String),
+        "-?[0-9]{1,30}".prop_map(Value::String),
+        "https?://[a-z.]{1,12}/[a-z]{0,8}".prop_map(Value::String),
+        (0usize..20_000).prop_map(|n| Value::String("x".repeat(n))),
+    ];
+    leaf.prop_recursive(3, 24, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            prop::collection::btree_map(".{0,6}", inner, 0..4)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+/// A JSON object whose members are some of `keys`, each with any value.
+fn object_with(keys: &'static [&'static str]) -> impl Strategy<Value = Vec<u8>> {
+    prop::collection::vec(prop::option::of(json_value()), keys.len()).prop_map(move |values| {
+        let mut map = Map::new();
+        for (key, value) in keys.iter().zip(values) {
+            if let Some(value) = value {
+                map.insert((*key).to_owned(), value);
+            }
+        }
+        serde_json::to_vec(&Value::Object(map)).unwrap()
+    })
+}
+
+const DEVICE: &[&str] = &[
+    "device_code",
+    "user_code",
+    "verification_uri",
+    "verification_uri_complete",
+    "expires_in",
+    "interval",
+];
+const TOKEN: &[&str] = &[
+    "access_token",
+    "token_type",
+    "expires_in",
+    "refresh_token",
+    "scope",
+    "created_at",
+];
+const ERROR: &[&str] = &["error", "error_description"];
+const PROFILE: &[&str] = &[
+    "id",
+    "sub",
+    "email",
+    "firstname",
+    "lastname",
+    "given_name",
+    "family_name",
+    "name",
+    "created_at",
+    "created_date",
+];
+const METADATA: &[&str] = &[
+    "issuer",
+    "device_authorization_endpoint",
+    "token_endpoint",
+    "revocation_endpoint",
+];
+
+fn all_parsers(bytes: &[u8]) {
+    let _ = parse_device_authorization(bytes);
+    let _ = parse_token(bytes);
+    let _ = parse_error(bytes);
+    let _ = parse_profile(bytes);
+    let _ = parse_metadata(bytes);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn any_bytes(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
+        all_parsers(&bytes);
+    }
+
+    #[test]
+    fn any_json(value in json_value()) {
+        all_parsers(&serde_json::to_vec(&value).unwrap());
+    }
+
+    #[test]
+    fn device_authorization_values_are_sane(body in object_with(DEVICE)) {
+        if let Ok(a) = parse_device_authorization(&body) {
+            prop_assert!(a.interval >= MIN_INTERVAL && a.interval <= MAX_INTERVAL);
+            prop_assert!(a.expires_in >= Duration::from_secs(1) && a.expires_in <= MAX_EXPIRES_IN);
+            prop_assert!(!a.user_code.trim().is_empty() && a.user_code.len() <= MAX_USER_CODE_LEN);
+            prop_assert!(!a.device_code.expose().is_empty() && a.device_code.expose().len() <= MAX_FIELD_LEN);
+        }
+    }
+
+    #[test]
+    fn token_values_are_sane(body in object_with(TOKEN)) {
+        if let Ok(t) = parse_token(&body) {
+            prop_assert!(!t.access_token.expose().trim().is_empty());
+            prop_assert!(t.access_token.expose().len() <= MAX_FIELD_LEN);
+        }
+    }
+
+    #[test]
+    fn errors_profiles_and_metadata(error in object_with(ERROR), profile in object_with(PROFILE), meta in object_with(METADATA)) {
+        if let Some(e) = parse_error(&error) {
+            prop_assert!(e.code.as_str().len() <= 256);
+        }
+        if let Ok(p) = parse_profile(&profile) {
+            prop_assert!(!p.display_name.is_empty());
+        }
+        let _ = parse_metadata(&meta);
+    }
+}

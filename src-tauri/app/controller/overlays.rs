@@ -1,0 +1,49 @@
+//! About, and what support needs to help.
+
+use std::time::SystemTime;
+
+use super::super::error::CommandError;
+use super::super::state::Overlay;
+use super::Controller;
+
+impl Controller {
+    /// Shows the version, the licence and the platform over the current view.
+    pub fn open_about(&self) {
+        self.change(|state| {
+            if state.phase.is_calm() {
+                state.overlay = Some(Overlay::About);
+            }
+        });
+    }
+
+    /// Back from settings or about to what was there before.
+    pub fn close_overlay(&self) {
+        self.change(|state| state.overlay = None);
+    }
+
+    /// What support needs to help, for the clipboard: no secret in it.
+    pub fn support_details(&self) -> String {
+        let state = self.lock();
+        let platform = state.platform.as_ref().map_or_else(
+            || "not configured".to_owned(),
+            |p| p.settings().auth_url.to_string(),
+        );
+        format!(
+            "Passerelle {}\nOS: {} {}\nPlatform: {}\nBuilt for: {}\nError: {}\nTime: {}\n",
+            env!("CARGO_PKG_VERSION"),
+            std::env::consts::OS,
+            std::env::consts::ARCH,
+            platform,
+            state.built_for.as_deref().unwrap_or("any platform"),
+            state.last_error.map_or("none", |k| k.name()),
+            humantime::format_rfc3339_seconds(SystemTime::now()),
+        )
+    }
+
+    pub fn copy_support_details(&self) -> Result<(), CommandError> {
+        self.0
+            .desktop
+            .copy_text(&self.support_details())
+            .map_err(CommandError::Desktop)
+    }
+}

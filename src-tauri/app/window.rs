@@ -1,0 +1,73 @@
+//! The main window: the app's own pages only, in the learner's language, painted without
+//! GPU compositing.
+
+use tauri::{App, Runtime, WebviewWindowBuilder};
+
+/// Only the app's own pages load in its webview; links elsewhere are refused.
+pub fn is_app_url(url: &url::Url) -> bool {
+    match url.scheme() {
+        "tauri" => url.host_str() == Some("localhost"),
+        "http" | "https" => url.host_str() == Some("tauri.localhost"),
+        _ => false,
+    }
+}
+
+/// Creates the window described in `tauri.conf.json`.
+pub fn create<R: Runtime>(app: &App<R>) -> tauri::Result<()> {
+    let config = app
+        .config()
+        .app
+        .windows
+        .iter()
+        .find(|w| w.label == "main")
+        .cloned()
+        .ok_or_else(|| tauri::Error::WindowNotFound)?;
+    // The system's language, which the webview does not always see (e.g. a locale the C
+    // library lacks): the window picks its strings from it.
+    let locale = sys_locale::get_locale().unwrap_or_else(|| "en".into());
+    WebviewWindowBuilder::from_config(app.handle(), &config)?
+        .initialization_script(format!(
+            "window.__PASSERELLE_LOCALE__ = {};",
+            serde_json::Value::String(locale)
+        ))
+        .on_navigation(|url| {
+            let allowed = is_app_url(url);
+            if !allowed {
+                tracing::warn!(%url, "blocked navigation away from the app");
+            }
+            allowed
+        })
+        .build()?
+        .with_webview(software_rendering)
+}
+
+/// One small page that changes a few characters a second gains nothing from GPU
+/// compositing, and pays for it on every frame: without a GPU (a virtual machine, a
+/// remote desktop) Mesa emulates it on the CPU, and some drivers leave the window blank.
+/// Painting only what changed keeps the waiting screen at a fraction of a percent of CPU.
+fn software_rendering(webview: tauri::webview::PlatformWebview) {
+    #[cfg(target_os = "linux")]
+    {
+        use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt, WebViewExt};
+        if let Some(settings) = webview.inner().settings() {
+            settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = webview;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_app_s_own_pages() {
+        let ok = |u: &str| is_app_url(&url::Url::parse(u).unwrap());
+        assert!(ok("tauri://localhost/index.html"));
+        assert!(ok("http://tauri.localhost/"));
+        assert!(!ok("https://platform.example/"));
+        assert!(!ok("http://localhost:3000/"));
+        assert!(!ok("file:///etc/passwd"));
+    }
+}
