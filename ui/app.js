@@ -214,9 +214,10 @@ function renderCodeShown(view, previous) {
     $("unsafe-url").hidden = view.trusted;
     $("copied").textContent = "";
     const minutes = Math.max(1, Math.round((view.expires_at_ms - Date.now()) / 60_000));
+    const when = new Intl.RelativeTimeFormat(lang).format(minutes, "minute");
     announce(
       [
-        t("code_announce", { code: view.user_code.split("").join(" "), minutes }),
+        t("code_announce", { code: view.user_code.split("").join(" "), when }),
         view.trusted ? "" : t("unsafe_url"),
       ].join(" "),
     );

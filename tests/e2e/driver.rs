@@ -1,0 +1,600 @@
+//! Driving the real app and a real browser: the app started by tauri-driver (with
+//! WebKitWebDriver), headless Chromium for the learner's side of the approval.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::key::Key;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+
+/// One window at a time: the machine running the tests may have two cores only.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+pub const WAIT: Duration = Duration::from_secs(20);
+
+/// This test's turn at the screen.
+pub async fn take_turn() -> tokio::sync::MutexGuard<'static, ()> {
+    ONE_AT_A_TIME.lock().await
+}
+
+pub fn find_tool(name: &str) -> PathBuf {
+    let mut dirs: Vec<PathBuf> =
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()).collect();
+    if let Some(home) = std::env::var_os("HOME") {
+        dirs.push(Path::new(&home).join(".cargo/bin"));
+    }
+    let exe = |d: PathBuf| d.join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    dirs.into_iter()
+        .map(exe)
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| {
+            panic!("`{name}` is needed for the end-to-end tests: run scripts/install-deps")
+        })
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+pub fn artifacts() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("test-artifacts/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// `import` (ImageMagick) of the window titled Passerelle, found with `xwininfo`.
+/// WebKitWebDriver's own screenshot waits for a composited frame, which a webview painting
+/// without GPU compositing never produces.
+fn window_screenshot(path: &Path) -> Result<(), String> {
+    let info = Command::new("xwininfo")
+        .args(["-name", "Passerelle"])
+        .output()
+        .map_err(|e| format!("xwininfo: {e}"))?;
+    let info = String::from_utf8_lossy(&info.stdout);
+    let id = info
+        .split_whitespace()
+        .skip_while(|w| *w != "id:")
+        .nth(1)
+        .ok_or("no window titled Passerelle")?;
+    let status = Command::new("import")
+        .args(["-window", id])
+        .arg(path)
+        .status()
+        .map_err(|e| format!("import: {e}"))?;
+    status
+        .success()
+        .then_some(())
+        .ok_or(format!("import: {status}"))
+}
+
+/// Kills the child process when dropped, even when a test panics.
+pub struct Process(pub Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+pub async fn connect(port: u16, capabilities: Value) -> Client {
+    let caps = capabilities.as_object().unwrap().clone();
+    let deadline = Instant::now() + WAIT;
+    loop {
+        // WebDriver servers here are on loopback, over plain http.
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        match ClientBuilder::new(connector)
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(client) => return client,
+            Err(_) if Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+            Err(e) => panic!("could not start a WebDriver session on port {port}: {e}"),
+        }
+    }
+}
+
+/// How to start the app.
+pub struct Launch {
+    /// Command-line flags: the platform, unless a first start is wanted.
+    pub args: Vec<String>,
+    pub lang: &'static str,
+    /// The system asks for dark colours.
+    pub dark: bool,
+    /// Keep the session in the OS keychain (the Secret Service) instead of memory.
+    pub keychain: bool,
+    /// The machine-wide settings file's text (development builds read it from the scratch
+    /// folder; none means no school settings).
+    pub managed: Option<String>,
+    /// `RUST_LOG` for the app.
+    pub log: &'static str,
+    /// The program: this build's, or an installed one.
+    pub program: PathBuf,
+}
+
+impl Launch {
+    /// The app pointed at a platform with flags, as a learner's shortcut might.
+    pub fn platform(auth_url: &str) -> Self {
+        Self {
+            args: vec![
+                "--auth-url".into(),
+                auth_url.into(),
+                "--client-id".into(),
+                demo_platform::DEMO_CLIENT_ID.into(),
+            ],
+            ..Self::first_start()
+        }
+    }
+
+    /// The app with nothing configured.
+    pub fn first_start() -> Self {
+        Self {
+            args: Vec::new(),
+            lang: "en_US.UTF-8",
+            dark: false,
+            keychain: false,
+            managed: None,
+            log: "passerelle=trace",
+            program: PathBuf::from(env!("CARGO_BIN_EXE_passerelle")),
+        }
+    }
+}
+
+/// The app, started by tauri-driver with a stand-in `xdg-open` first on `PATH`, its own
+/// config and data folders, and its output captured to a file.
+pub struct App {
+    pub client: Client,
+    pub scratch: tempfile::TempDir,
+    program: PathBuf,
+    _driver: Process,
+}
+
+impl App {
+    pub async fn launch(options: Launch) -> App {
+        Self::launch_in(options, tempfile::tempdir().unwrap()).await
+    }
+
+    pub async fn launch_in(options: Launch, scratch: tempfile::TempDir) -> App {
+        let bin = scratch.path().join("bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        stand_in_browser(&bin, &scratch.path().join("opened.txt"));
+        let path = std::env::join_paths(std::iter::once(bin.clone()).chain(std::env::split_paths(
+            &std::env::var_os("PATH").unwrap_or_default(),
+        )))
+        .unwrap();
+        let output = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(scratch.path().join("output.log"))
+            .unwrap();
+        let managed = scratch.path().join("managed.toml");
+        match &options.managed {
+            Some(text) => std::fs::write(&managed, text).unwrap(),
+            None => {
+                let _ = std::fs::remove_file(&managed);
+            }
+        }
+
+        let (port, native_port) = (free_port(), free_port());
+        let mut driver = Command::new(find_tool("tauri-driver"));
+        driver
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .arg("--native-driver")
+            .arg(find_tool("WebKitWebDriver"))
+            .env("PATH", path)
+            .env("PASSERELLE_CONFIG", scratch.path().join("config.toml"))
+            .env("PASSERELLE_MANAGED_CONFIG", &managed)
+            .env(
+                "PASSERELLE_TOKEN_STORE",
+                if options.keychain {
+                    "keychain"
+                } else {
+                    "memory"
+                },
+            )
+            .env("XDG_CONFIG_HOME", scratch.path().join("config"))
+            .env("XDG_DATA_HOME", scratch.path().join("data"))
+            .env("XDG_CACHE_HOME", scratch.path().join("cache"))
+            .env("RUST_LOG", options.log)
+            .env("LANG", options.lang)
+            .env_remove("GTK_THEME")
+            .stdout(output.try_clone().unwrap())
+            .stderr(output);
+        if options.dark {
+            driver.env("GTK_THEME", "Adwaita:dark");
+        }
+        let driver = Process(driver.spawn().expect("tauri-driver starts"));
+        let client = connect(
+            port,
+            json!({
+                "browserName": "wry",
+                "tauri:options": {
+                    "application": options.program,
+                    "args": options.args,
+                }
+            }),
+        )
+        .await;
+        App {
+            client,
+            scratch,
+            program: options.program,
+            _driver: driver,
+        }
+    }
+
+    /// Quits the app and starts it again, with the same folders.
+    pub async fn restart(self, options: Launch) -> App {
+        let App {
+            client,
+            scratch,
+            program,
+            _driver,
+        } = self;
+        let _ = client.close().await;
+        drop(_driver);
+        end_app(&program, scratch.path()).await;
+        Self::launch_in(options, scratch).await
+    }
+
+    pub fn testid(id: &str) -> Locator<'_> {
+        Locator::Css(Box::leak(
+            format!("[data-testid=\"{id}\"]").into_boxed_str(),
+        ))
+    }
+
+    /// Waits until the element is displayed, and returns its text.
+    pub async fn wait_visible(&self, id: &str) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Ok(el) = self.client.find(Self::testid(id)).await {
+                if el.is_displayed().await.unwrap_or(false) {
+                    return el.text().await.unwrap_or_default();
+                }
+            }
+            if Instant::now() > deadline {
+                self.screenshot(&format!("timeout-{id}")).await;
+                panic!("`{id}` never showed up");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn wait_text(&self, id: &str, wanted: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let text = self.wait_visible(id).await;
+            if wanted(&text) {
+                return text;
+            }
+            if Instant::now() > deadline {
+                panic!("`{id}` says {text:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Whether the element is rendered at all (the content of a closed `<details>` is not,
+    /// whatever WebDriver's displayedness says).
+    pub async fn is_visible(&self, id: &str) -> bool {
+        let rendered = self
+            .script(
+                "const e = document.querySelector(`[data-testid=\"${arguments[0]}\"]`);
+                 return !!e && e.checkVisibility({ visibilityProperty: true });",
+                vec![json!(id)],
+            )
+            .await;
+        rendered == json!(true)
+    }
+
+    pub async fn click(&self, id: &str) {
+        self.wait_visible(id).await;
+        self.client
+            .find(Self::testid(id))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+
+    pub async fn type_into(&self, id: &str, text: &str) {
+        let field = self.client.find(Self::testid(id)).await.unwrap();
+        field.clear().await.unwrap();
+        field.send_keys(text).await.unwrap();
+    }
+
+    /// Presses keys, as a keyboard does: each key down then up.
+    pub async fn press(&self, keys: &[Key]) {
+        let mut actions = KeyActions::new("keyboard".into());
+        for key in keys {
+            let value = char::from(*key);
+            actions = actions
+                .then(KeyAction::Down { value })
+                .then(KeyAction::Up { value });
+        }
+        self.client.perform_actions(actions).await.unwrap();
+    }
+
+    /// Presses a key with Shift held.
+    pub async fn press_shifted(&self, key: Key) {
+        let (shift, value) = (char::from(Key::Shift), char::from(key));
+        let actions = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value: shift })
+            .then(KeyAction::Down { value })
+            .then(KeyAction::Up { value })
+            .then(KeyAction::Up { value: shift });
+        self.client.perform_actions(actions).await.unwrap();
+    }
+
+    /// The `data-testid` (else the id) of the focused element.
+    pub async fn focused(&self) -> String {
+        let v = self
+            .script(
+                "const e = document.activeElement; return e ? (e.dataset.testid || e.id || e.tagName) : null;",
+                vec![],
+            )
+            .await;
+        v.as_str().unwrap_or_default().to_owned()
+    }
+
+    /// Waits until the element with this `data-testid` (or id) has the focus.
+    pub async fn wait_focus(&self, id: &str) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let focused = self.focused().await;
+            if focused == id {
+                return;
+            }
+            if Instant::now() > deadline {
+                self.screenshot(&format!("focus-{id}")).await;
+                panic!("the focus is on {focused:?}, not {id:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn screenshot(&self, name: &str) {
+        // Let the last change be painted.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let path = artifacts().join(format!("{name}.png"));
+        if let Err(e) = tokio::task::spawn_blocking(move || window_screenshot(&path))
+            .await
+            .unwrap()
+        {
+            eprintln!("no screenshot {name}: {e}");
+        }
+    }
+
+    pub async fn script(&self, code: &str, args: Vec<Value>) -> Value {
+        self.client.execute(code, args).await.unwrap()
+    }
+
+    pub async fn script_async(&self, code: &str, args: Vec<Value>) -> Value {
+        self.client.execute_async(code, args).await.unwrap()
+    }
+
+    /// Every file under the app's folders and its captured output.
+    pub fn files(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        fn walk(dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if let Ok(bytes) = std::fs::read(&path) {
+                    out.push((path, bytes));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(self.scratch.path(), &mut out);
+        out
+    }
+
+    /// What the app printed (its logs, at the level the launch asked for).
+    pub fn output(&self) -> String {
+        std::fs::read_to_string(self.scratch.path().join("output.log")).unwrap_or_default()
+    }
+
+    /// The URLs the app asked the desktop to open.
+    pub async fn opened(&self) -> Vec<String> {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let text =
+                std::fs::read_to_string(self.scratch.path().join("opened.txt")).unwrap_or_default();
+            if !text.is_empty() || Instant::now() > deadline {
+                return text.lines().map(str::to_owned).collect();
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub fn config_file(&self) -> PathBuf {
+        self.scratch.path().join("config.toml")
+    }
+
+    pub async fn close(self) {
+        let _ = self.client.close().await;
+        end_app(&self.program, self.scratch.path()).await;
+    }
+}
+
+/// A stand-in `xdg-open` that notes what it was asked to open.
+#[cfg(unix)]
+fn stand_in_browser(bin: &Path, log: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let stub = bin.join("xdg-open");
+    std::fs::write(
+        &stub,
+        format!("#!/bin/sh\necho \"$1\" >> '{}'\n", log.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&stub, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+#[cfg(not(unix))]
+fn stand_in_browser(_bin: &Path, _log: &Path) {}
+
+/// Makes sure the app started with `scratch` has exited: a second instance would otherwise
+/// hand over to it and quit.
+#[cfg(target_os = "linux")]
+pub async fn end_app(program: &Path, scratch: &Path) {
+    let marker = format!(
+        "PASSERELLE_CONFIG={}",
+        scratch.join("config.toml").display()
+    );
+    let ours = |pid: &str| {
+        std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == program)
+            && std::fs::read(format!("/proc/{pid}/environ"))
+                .is_ok_and(|env| env.split(|b| *b == 0).any(|var| var == marker.as_bytes()))
+    };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let pids: Vec<String> = std::fs::read_dir("/proc")
+            .unwrap()
+            .flatten()
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|name| name.bytes().all(|b| b.is_ascii_digit()) && ours(name))
+            .collect();
+        if pids.is_empty() || Instant::now() > deadline {
+            return;
+        }
+        let _ = Command::new("kill").arg("-9").args(&pids).status();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+pub async fn end_app(_program: &Path, _scratch: &Path) {}
+
+/// Headless Chromium, where the learner approves or denies.
+pub struct Browser {
+    client: Client,
+    _driver: Process,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    pub async fn launch() -> Browser {
+        let port = free_port();
+        let driver = Process(
+            Command::new(find_tool("chromedriver"))
+                .arg(format!("--port={port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("chromedriver starts"),
+        );
+        let profile = tempfile::tempdir().unwrap();
+        let client = connect(
+            port,
+            json!({
+                "browserName": "chrome",
+                "goog:chromeOptions": {
+                    "binary": find_tool("chromium"),
+                    "args": [
+                        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+                        format!("--user-data-dir={}", profile.path().display()),
+                    ]
+                }
+            }),
+        )
+        .await;
+        Browser {
+            client,
+            _driver: driver,
+            _profile: profile,
+        }
+    }
+
+    /// On the verification page at `url`, the learner types `code` as the window shows it
+    /// (replacing what the link filled in, if anything), signs in to the demo and presses
+    /// `button`. Returns the page's answer.
+    pub async fn decide(&self, url: &str, code: &str, button: &str) -> String {
+        self.client.goto(url).await.unwrap();
+        let field = self.client.find(Locator::Id("user_code")).await.unwrap();
+        field.clear().await.unwrap();
+        field.send_keys(code).await.unwrap();
+        self.client
+            .find(Locator::Id("password"))
+            .await
+            .unwrap()
+            .send_keys("passerelle")
+            .await
+            .unwrap();
+        if let Ok(png) = self.client.screenshot().await {
+            std::fs::write(artifacts().join("browser-verification-page.png"), png).unwrap();
+        }
+        self.client
+            .find(Locator::Id(button))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let result = self
+            .client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css("#result, .error"))
+            .await
+            .unwrap();
+        result.text().await.unwrap()
+    }
+
+    /// What the page pre-filled from the link.
+    pub async fn prefilled(&self, url: &str) -> String {
+        self.client.goto(url).await.unwrap();
+        let field = self.client.find(Locator::Id("user_code")).await.unwrap();
+        field.prop("value").await.unwrap().unwrap_or_default()
+    }
+
+    pub async fn close(self) {
+        let _ = self.client.close().await;
+    }
+}
+
+/// Clicks Sign in and waits for the code; returns the code exactly as the window shows it.
+pub async fn signed_out_to_code(app: &App) -> String {
+    app.click("sign-in").await;
+    app.wait_text("user-code", |t| !t.is_empty()).await
+}
+
+/// Signs in, approving with the demo platform directly (the browser side is covered in
+/// the sign-in journey).
+pub async fn sign_in(app: &App, platform: &demo_platform::DemoPlatform) -> String {
+    let code = signed_out_to_code(app).await;
+    assert!(platform.decide(&code, demo_platform::Decision::Approved));
+    app.wait_text("profile-name", |t| !t.is_empty()).await
+}
+
+/// The demo platform, polling every second.
+pub async fn platform(options: demo_platform::DemoOptions) -> demo_platform::DemoPlatform {
+    demo_platform::DemoPlatform::start(options)
+        .await
+        .expect("demo platform starts")
+}
+
+pub fn fast_options() -> demo_platform::DemoOptions {
+    demo_platform::DemoOptions {
+        interval: Duration::from_secs(1),
+        ..demo_platform::DemoOptions::default()
+    }
+}
