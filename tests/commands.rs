@@ -242,7 +242,12 @@ async fn the_school_locks_the_platform() {
     let View::Setup(setup) = h.view() else {
         panic!("{:?}", h.view())
     };
-    assert_eq!(setup.locked, vec![Key::AuthUrl, Key::ClientId]);
+    // The platform locked, with everything that belongs to it; where sessions are kept is
+    // still the learner's.
+    for key in [Key::AuthUrl, Key::ClientId, Key::ApiUrl, Key::TokenEndpoint] {
+        assert!(setup.locked.contains(&key), "{key:?}");
+    }
+    assert!(!setup.locked.contains(&Key::TokenStore));
     assert!(setup.managed && !setup.first_run);
     assert_eq!(setup.auth_url, platform.auth_url());
     let from = |key| setup.in_use.iter().find(|i| i.key == key).map(|i| i.from);

@@ -4,7 +4,6 @@
 
 mod common;
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -13,9 +12,8 @@ use demo_platform::{Decision, DemoOptions, DemoPlatform, Fault, Hostile, Target,
 use passerelle::app::view::View;
 use passerelle::app::words::Kind;
 use passerelle::core::flow::{AccessToken, DeviceFlowClient};
-use passerelle::core::session::{
-    Binding, Fit, MemoryStore, StoreError, StoreTimeouts, StoredSession, TokenStore,
-};
+use passerelle::core::session::fake::FakeKeychain;
+use passerelle::core::session::{Binding, StoreTimeouts, StoredSession};
 use passerelle::core::settings::{Key, Settings};
 use tokio_util::sync::CancellationToken;
 
@@ -28,18 +26,16 @@ async fn earlier_session(platform: &DemoPlatform) -> StoredSession {
         .wait_for_token(&pending, &CancellationToken::new(), |_| {})
         .await
         .unwrap();
-    let binding = Binding::new(DEMO, client.endpoints().await.unwrap());
+    let binding = Binding::of(&client).await.unwrap();
     StoredSession::from_token(&token, binding, SystemTime::now())
 }
 
-const DEMO: &str = demo_platform::DEMO_CLIENT_ID;
-
-fn keychain(session: Option<StoredSession>) -> Arc<MemoryStore> {
-    Arc::new(session.map(MemoryStore::with).unwrap_or_default())
+fn keychain(session: Option<StoredSession>) -> Arc<FakeKeychain> {
+    Arc::new(session.map(FakeKeychain::holding).unwrap_or_default())
 }
 
-fn stored(store: &MemoryStore) -> Option<StoredSession> {
-    store.load().unwrap()
+fn stored(keychain: &FakeKeychain) -> Option<StoredSession> {
+    keychain.stored()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -126,6 +122,9 @@ async fn passing_failures_never_delete_a_stored_session() {
     );
     assert_eq!(h.wait_for_error().await, Kind::Unreachable);
     assert_eq!(stored(&store), Some(session.clone()));
+    // No going back to "signed out" while the session is kept: Try again, or sign out.
+    h.call("cancel_sign_in").unwrap();
+    assert!(matches!(h.view(), View::Error(e) if !e.can_go_back));
 
     // The API answers 500, then recovers: Try again restores the session.
     platform.faults().inject(Target::Api, Fault::ServerError, 1);
@@ -195,42 +194,12 @@ async fn sign_out_says_what_could_not_be_done() {
     assert_eq!(stored(&store), None);
 
     // A keychain that will not let go of the session is not called "signed out".
-    let refusing = Arc::new(Refusing::holding(earlier_session(&platform).await));
+    let refusing = keychain(Some(earlier_session(&platform).await));
     let h = harness_with(raw_settings(&platform), refusing.clone());
     h.signed_in().await;
-    refusing.refuse_deletes.store(true, Ordering::SeqCst);
+    refusing.refuse_deletes(true);
     h.call("sign_out").unwrap();
     assert_eq!(h.signed_out().await, Some(Kind::KeychainNotCleared));
-}
-
-/// A stand-in keychain that can refuse to delete.
-struct Refusing {
-    inner: MemoryStore,
-    refuse_deletes: AtomicBool,
-}
-
-impl Refusing {
-    fn holding(session: StoredSession) -> Self {
-        Self {
-            inner: MemoryStore::with(session),
-            refuse_deletes: AtomicBool::new(false),
-        }
-    }
-}
-
-impl TokenStore for Refusing {
-    fn load(&self) -> Result<Option<StoredSession>, StoreError> {
-        self.inner.load()
-    }
-    fn save(&self, session: &StoredSession) -> Result<Fit, StoreError> {
-        self.inner.save(session)
-    }
-    fn delete(&self) -> Result<(), StoreError> {
-        if self.refuse_deletes.load(Ordering::SeqCst) {
-            return Err(StoreError::Unavailable("locked".into()));
-        }
-        self.inner.delete()
-    }
 }
 
 /// Tokens that arrive after a cancel are revoked, never kept.
@@ -337,10 +306,7 @@ async fn tokens_are_not_sent_where_they_were_not_issued_for() {
 async fn a_locked_keychain_is_waited_for() {
     let platform = platform(fast_options()).await;
     let session = earlier_session(&platform).await;
-    let slow = Arc::new(Slow {
-        inner: MemoryStore::with(session),
-        delay: Duration::from_millis(1500),
-    });
+    let slow = Arc::new(FakeKeychain::holding(session).slow(Duration::from_millis(1500)));
     let timeouts = StoreTimeouts {
         slow: Duration::from_millis(200),
         give_up: Duration::from_secs(60),
@@ -362,10 +328,7 @@ async fn a_locked_keychain_is_waited_for() {
 
     // The way out: go on without it.
     let h = start(Setup {
-        keychain: Arc::new(Slow {
-            inner: MemoryStore::default(),
-            delay: Duration::from_secs(30),
-        }),
+        keychain: Arc::new(FakeKeychain::default().slow(Duration::from_secs(30))),
         timeouts,
         ..Setup::new(raw_settings(&platform))
     });
@@ -380,25 +343,4 @@ async fn a_locked_keychain_is_waited_for() {
         unreachable!()
     };
     assert_eq!(not_remembered, Some(Kind::NoKeychain));
-}
-
-/// A stand-in keychain that takes its time, as one that asks to be unlocked.
-struct Slow {
-    inner: MemoryStore,
-    delay: Duration,
-}
-
-impl TokenStore for Slow {
-    fn load(&self) -> Result<Option<StoredSession>, StoreError> {
-        std::thread::sleep(self.delay);
-        self.inner.load()
-    }
-    fn save(&self, session: &StoredSession) -> Result<Fit, StoreError> {
-        std::thread::sleep(self.delay);
-        self.inner.save(session)
-    }
-    fn delete(&self) -> Result<(), StoreError> {
-        std::thread::sleep(self.delay);
-        self.inner.delete()
-    }
 }

@@ -31,8 +31,12 @@ const toolsIn = new Set(["signed_out", "signed_in", "error"]);
 
 let current = null;
 let ticker = null;
-// What the live region has said about the code on screen, so that each thing is said once.
+// The code on screen, and what the live region has said about it: each thing once.
+let lastCode = null;
 let spoken = null;
+// The button that opened settings or about: the focus goes back to it on close.
+let opener = null;
+let announced = null;
 
 function show(state) {
   for (const [name, id] of Object.entries(sections)) {
@@ -40,9 +44,18 @@ function show(state) {
   }
 }
 
-/** Says `text` once to screen readers, through the one polite live region. */
+/** Says `text` once to screen readers, through the one polite live region: after the
+ * focus has moved (so that neither cuts the other off), and cleared after a while so that
+ * reading the page never starts with stale news. The same text twice is said twice. */
 function announce(text) {
-  if (text) $("announce").textContent = text;
+  if (!text) return;
+  const region = $("announce");
+  clearTimeout(announced);
+  region.textContent = "";
+  announced = setTimeout(() => {
+    region.textContent = text;
+    announced = setTimeout(() => (region.textContent = ""), 8000);
+  }, 150);
 }
 
 /** Sets text only when it changes: every repaint costs CPU while the learner waits. */
@@ -57,9 +70,13 @@ function setIsolated(id, text) {
   (el.querySelector("bdi") || el).textContent = text;
 }
 
-function formatDuration(ms) {
+function focus(el) {
+  if (el && !el.hidden) el.focus();
+}
+
+function clock(ms) {
   const total = Math.max(0, Math.ceil(ms / 1000));
-  return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, "0")}`;
+  return { minutes: Math.floor(total / 60), seconds: total % 60 };
 }
 
 function statusText(status) {
@@ -80,6 +97,11 @@ function statusText(status) {
   }
 }
 
+/** A status as said aloud: a retry without its countdown, which would be stale by then. */
+function statusSpoken(status) {
+  return status.kind === "retrying" ? t("retrying_spoken", { reason: t(status.reason) }) : statusText(status);
+}
+
 /** The code in groups for the eye, with nothing added to it: spans, spaced by CSS. */
 function renderCode(code) {
   const box = $("user-code");
@@ -93,23 +115,25 @@ function renderCode(code) {
     box.append(group);
   }
   // Read one character at a time, which is how it is typed.
-  $("user-code-spelled").textContent = t("code_spelled", { code: code.split("").join(" ") });
+  $("user-code-spelled").textContent = t("code_spelled", { code: spell(code) });
 }
 
-/** Once a second while a code is shown: the countdown and "retrying in N s". Said aloud
- * only at the start, with one minute left, and at the end. */
+function spell(code) {
+  return code.split("").join(", ");
+}
+
+/** Once a second while a code is shown: the countdown and "retrying in N s" tick on
+ * screen; aloud, only the last minute is said. */
 function tick() {
-  if (!current || current.state !== "code_shown") return;
+  if (!current || current.state !== "code_shown" || current.status.kind === "approved") return;
   const left = current.expires_at_ms - Date.now();
-  setText("expires-in", t("expires_in", { time: formatDuration(left) }));
+  const { minutes, seconds } = clock(left);
+  setText("expires-in-clock", t("expires_in", { time: `${minutes}:${String(seconds).padStart(2, "0")}` }));
+  setText("expires-in-words", t("expires_in", { time: t("duration_words", { minutes, seconds }) }));
   if (current.status.kind === "retrying") setText("status", statusText(current.status));
   if (left <= 60_000 && left > 0 && !spoken.minuteLeft) {
     spoken.minuteLeft = true;
     announce(t("one_minute_left"));
-  }
-  if (left <= 0 && !spoken.expired) {
-    spoken.expired = true;
-    announce(t("code_expired_now"));
   }
 }
 
@@ -117,20 +141,13 @@ function memberSince(value) {
   if (!value) return "";
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return value;
+  // The system's own date format when it is in the window's language, else the window's.
+  const tag = locale.toLowerCase().startsWith(lang) ? locale : lang;
   try {
-    return new Intl.DateTimeFormat(locale, { dateStyle: "long" }).format(date);
+    return new Intl.DateTimeFormat(tag, { dateStyle: "long" }).format(date);
   } catch {
     return new Intl.DateTimeFormat(lang, { dateStyle: "long" }).format(date);
   }
-}
-
-/** The words for an invalid setting's reason, or for the kind alone. */
-function problemText(kind, reason) {
-  return reason ? t(`invalid_${reason}`) : t(kind);
-}
-
-function focus(el) {
-  if (el && !el.hidden) el.focus();
 }
 
 function renderSetup(view, entering) {
@@ -141,7 +158,7 @@ function renderSetup(view, entering) {
   const address = $("setup-auth-url");
   const addressLocked = view.locked.includes("auth_url");
   address.readOnly = addressLocked;
-  address.toggleAttribute("aria-readonly", addressLocked);
+  $("setup-auth-url-locked").hidden = !addressLocked;
   $("setup-client-id-field").hidden = view.locked.includes("client_id");
   const list = $("setup-in-use");
   list.replaceChildren();
@@ -162,7 +179,7 @@ function renderSetup(view, entering) {
     $("setup-client-id").value = view.client_id;
     $("setup-advanced").open = false;
     clearSetupErrors();
-    announce($("setup-title").textContent);
+    // The field's label and description say what the form is for.
     focus(addressLocked ? $("setup-title") : address);
   }
 }
@@ -172,35 +189,43 @@ function clearSetupErrors() {
     $(id).removeAttribute("aria-invalid");
     $(`${id}-error`).textContent = "";
   }
+  $("setup-form-error").textContent = "";
 }
 
-function renderError(view, entering) {
+function renderError(view, isNew) {
   $("error-title").textContent = t(view.kind);
   const params = {
     setting: view.setting ? t(`setting_${view.setting}`) : "",
     reason: view.reason ? t(`invalid_${view.reason}`) : "",
     file: view.file || "",
-    line: view.line || "?",
+    line: view.line || "",
   };
-  $("error-text").textContent = t(`${view.kind}_text`, params);
+  const textKey = view.line || view.kind !== "settings_file_broken" ? `${view.kind}_text` : "settings_file_broken_no_line_text";
+  $("error-text").textContent = t(textKey, params);
   $("error-details").textContent = `${view.kind}: ${view.detail}`;
-  $("details-copied").textContent = "";
   $("retry").hidden = !view.can_retry;
   $("error-settings").hidden = !view.can_open_settings;
   $("back").hidden = !view.can_go_back;
-  if (entering) {
-    announce(`${$("error-title").textContent}. ${$("error-text").textContent}`);
-    focus(view.can_retry ? $("retry") : $("error-settings"));
+  if (isNew) {
+    $("details-copied").textContent = "";
+    $("error-details-box").open = false;
+    // The title is the region's name, said as the focus enters it; the sentence is news.
+    focus(view.can_retry ? $("retry") : view.can_open_settings ? $("error-settings") : $("error-title"));
+    announce($("error-text").textContent);
   }
 }
 
-function renderCodeShown(view, previous) {
-  const sameCode = previous && previous.state === "code_shown" && previous.user_code === view.user_code;
+function renderCodeShown(view) {
   setText("status", statusText(view.status));
-  if (!sameCode) {
+  const approved = view.status.kind === "approved";
+  $("code-actions").hidden = approved;
+  $("expires-in").hidden = approved;
+  if (view.user_code !== lastCode) {
     // A new code: everything else on the page changes with it, and only then.
-    spoken = { minuteLeft: false, expired: false, status: view.status.kind };
+    lastCode = view.user_code;
+    spoken = { minuteLeft: false, status: view.status.kind };
     renderCode(view.user_code);
+    $("code-lead").textContent = t(view.trusted ? "code_lead" : "code_lead_manual");
     $("verification-uri").textContent = view.verification_uri;
     $("verification-uri").classList.toggle("untrusted", !view.trusted);
     const qr = $("qr-code");
@@ -212,34 +237,47 @@ function renderCodeShown(view, previous) {
     $("qr-hint").hidden = !view.qr_code;
     $("open-browser").hidden = !view.trusted;
     $("unsafe-url").hidden = view.trusted;
-    $("copied").textContent = "";
+    flash("", false);
+    focus(view.trusted ? $("open-browser") : $("copy-code"));
     const minutes = Math.max(1, Math.round((view.expires_at_ms - Date.now()) / 60_000));
     const when = new Intl.RelativeTimeFormat(lang).format(minutes, "minute");
     announce(
-      [
-        t("code_announce", { code: view.user_code.split("").join(" "), when }),
-        view.trusted ? "" : t("unsafe_url"),
-      ].join(" "),
+      [t("code_announce", { code: spell(view.user_code), when }), view.trusted ? "" : t("unsafe_url")].join(" "),
     );
-    focus(view.trusted ? $("open-browser") : $("copy-code"));
   } else if (view.status.kind !== spoken.status) {
     // A change of status is said once; its countdown ticks on screen only.
     spoken.status = view.status.kind;
-    announce(statusText(view.status));
+    if (approved) focus(document.querySelector('[data-testid="cancel"]'));
+    announce(statusSpoken(view.status));
   }
   tick();
   ticker = setInterval(tick, 1000);
 }
 
+const isOverlay = (view) => view.state === "about" || (view.state === "setup" && !view.first_run);
+
 function render(view) {
   const previous = current;
   current = view;
-  const entering = !previous || previous.state !== view.state;
   show(view.state);
   $("tools").hidden = !toolsIn.has(view.state);
   clearInterval(ticker);
   ticker = null;
+  if (view.state !== "code_shown") lastCode = null;
+  // Back from settings or about to the view below: the focus returns to what opened them,
+  // and that view, unchanged, is not read again.
+  const back = previous && isOverlay(previous) && !isOverlay(view) && opener && !$(opener).hidden;
+  if (back) {
+    $(opener).focus();
+    opener = null;
+    paint(view, view, false);
+  } else {
+    if (previous && isOverlay(previous) && !isOverlay(view)) opener = null;
+    paint(view, previous, !previous || previous.state !== view.state);
+  }
+}
 
+function paint(view, previous, entering) {
   switch (view.state) {
     case "setup":
       renderSetup(view, entering);
@@ -247,28 +285,29 @@ function render(view) {
     case "about": {
       $("about-version").textContent = view.version;
       $("about-license").textContent = view.license;
-      setIsolated("about-platform", view.platform || "—");
+      setIsolated("about-platform", view.platform || t("not_configured_yet"));
       setIsolated("about-built-for", view.built_for || "");
       $("about-built-for").hidden = !view.built_for;
       $("about-built-for-label").hidden = !view.built_for;
-      if (entering) {
-        announce(t("about_title"));
-        focus(document.querySelector('[data-testid="about-close"]'));
-      }
+      if (entering) focus(document.querySelector('[data-testid="about-close"]'));
       break;
     }
     case "restoring":
+      // Usually over in a blink: said (by the focus) only if it takes a while.
+      if (entering) {
+        setTimeout(() => {
+          if (current && current.state === "restoring") focus($("view-restoring").querySelector("h1"));
+        }, 600);
+      }
+      break;
     case "signing_out":
     case "starting":
-      if (entering) {
-        announce(t(view.state));
-        focus($(sections[view.state]).querySelector(".lead"));
-      }
+      if (entering) focus($(sections[view.state]).querySelector("h1"));
       break;
     case "waiting_for_keychain":
       if (entering) {
-        announce(`${t("waiting_keychain")} ${t("waiting_keychain_text")}`);
         focus($("skip-keychain"));
+        announce(t("waiting_keychain_text"));
       }
       break;
     case "signed_out": {
@@ -276,16 +315,16 @@ function render(view) {
       notice.hidden = !view.notice;
       notice.textContent = view.notice ? t(view.notice) : "";
       if (entering || (previous && previous.notice !== view.notice)) {
-        announce(view.notice ? notice.textContent : t("welcome_title"));
         focus($("sign-in"));
+        announce(notice.textContent);
       }
       break;
     }
     case "code_shown":
-      renderCodeShown(view, previous);
+      renderCodeShown(view);
       break;
     case "error":
-      renderError(view, entering);
+      renderError(view, entering || previous.kind !== view.kind || previous.detail !== view.detail);
       break;
     case "signed_in": {
       const p = view.profile;
@@ -300,8 +339,8 @@ function render(view) {
       notRemembered.hidden = !view.not_remembered;
       notRemembered.textContent = view.not_remembered ? t(view.not_remembered) : "";
       if (entering) {
-        announce(t("signed_in_as", { name: p.display_name }));
         focus($("sign-out"));
+        announce([t("signed_in"), notRemembered.textContent].join(" "));
       }
       break;
     }
@@ -316,9 +355,11 @@ async function call(command, args) {
   }
 }
 
-/** A short confirmation next to the code, said aloud too. */
-function flash(text) {
+/** A short confirmation next to the code (in the error's colour when it failed), said
+ * aloud too. */
+function flash(text, failed) {
   $("copied").textContent = text;
+  $("copied").classList.toggle("failed", Boolean(failed));
   announce(text);
 }
 
@@ -329,56 +370,77 @@ for (const el of document.querySelectorAll('[data-action="cancel"]')) {
 for (const el of document.querySelectorAll('[data-action="close"]')) {
   el.addEventListener("click", () => call("close_overlay"));
 }
-$("open-settings").addEventListener("click", () => call("open_settings"));
-$("error-settings").addEventListener("click", () => call("open_settings"));
-$("open-about").addEventListener("click", () => call("open_about"));
+for (const [id, open] of [
+  ["open-settings", () => call("open_settings")],
+  ["error-settings", () => call("open_settings")],
+  ["open-about", () => call("open_about")],
+]) {
+  $(id).addEventListener("click", () => {
+    opener = id;
+    open();
+  });
+}
 $("skip-keychain").addEventListener("click", () => call("skip_keychain"));
 $("copy-details").addEventListener("click", async () => {
   const result = await call("copy_support_details");
-  const text = result && result.error ? t("copy_failed") : t("details_copied");
+  const failed = result && result.error;
+  const text = failed ? t("copy_failed") : t("details_copied");
   $("details-copied").textContent = text;
+  $("details-copied").classList.toggle("failed", Boolean(failed));
   announce(text);
 });
-$("retry").addEventListener("click", () => call("retry"));
+$("retry").addEventListener("click", async () => {
+  const before = current;
+  await call("retry");
+  // Tried again and nothing changed: say so, rather than nothing at all.
+  if (current === before && current.state === "error") announce($("error-text").textContent);
+});
 $("sign-out").addEventListener("click", () => call("sign_out"));
 
 $("copy-code").addEventListener("click", async () => {
   const result = await call("copy_user_code");
-  flash(result && result.error ? t("copy_failed") : t("copied"));
+  const failed = result && result.error;
+  flash(failed ? t("copy_failed") : t("copied"), failed);
 });
 
 $("open-browser").addEventListener("click", async () => {
   const result = await call("open_verification_page");
   if (result && result.error) {
-    flash(result.error.kind === "unsafe_url" ? t("unsafe_url") : t("open_failed"));
+    flash(result.error.kind === "unsafe_url" ? t("unsafe_url") : t("open_failed"), true);
   } else {
-    flash(t("copied_and_opened"));
+    flash(t("copied_and_opened"), false);
   }
 });
 
 $("setup-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   clearSetupErrors();
+  const clientIdField = $("setup-client-id-field");
   const result = await call("save_setup", {
     authUrl: $("setup-auth-url").value,
-    clientId: $("setup-client-id").value,
+    // A locked client id is not the learner's to send.
+    clientId: clientIdField.hidden ? "" : $("setup-client-id").value,
   });
   if (!result || !result.error) return;
   const { kind, setting, reason } = result.error;
-  const field = setting === "client_id" ? "setup-client-id" : "setup-auth-url";
-  if (field === "setup-client-id") $("setup-advanced").open = true;
-  const known = setting === "client_id" || setting === "auth_url" || !setting;
-  const text = known
-    ? problemText(kind, reason)
-    : t("invalid_setting_text", { setting: t(`setting_${setting}`), reason: problemText(kind, reason) });
-  $(`${field}-error`).textContent = text;
-  $(field).setAttribute("aria-invalid", "true");
-  announce(text);
-  $(field).focus();
+  const field =
+    setting === "client_id" && !clientIdField.hidden ? "setup-client-id" : setting === "auth_url" ? "setup-auth-url" : null;
+  const text = reason ? t(`invalid_${reason}`) : t(kind);
+  if (field) {
+    // Said by the field itself as the focus lands on it: its description is the error.
+    if (field === "setup-client-id") $("setup-advanced").open = true;
+    $(`${field}-error`).textContent = text;
+    $(field).setAttribute("aria-invalid", "true");
+    $(field).focus();
+  } else {
+    const message = setting ? t("invalid_setting_text", { setting: t(`setting_${setting}`), reason: text }) : text;
+    $("setup-form-error").textContent = message;
+    announce(message);
+  }
 });
 
 document.addEventListener("keydown", (event) => {
-  if (event.key !== "Escape" || !current) return;
+  if (event.key !== "Escape" || event.isComposing || event.defaultPrevented || !current) return;
   const state = current.state;
   if (state === "code_shown" || state === "starting") call("cancel_sign_in");
   else if (state === "error" && current.can_go_back) call("cancel_sign_in");

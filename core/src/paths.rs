@@ -37,8 +37,10 @@ pub struct Paths {
 }
 
 impl Paths {
-    /// The paths on `os`, with its environment read through `env`.
-    pub fn of(os: Os, env: impl Fn(&str) -> Option<String>) -> Paths {
+    /// The paths on `os`, with its environment read through `env`. `program_data` is
+    /// Windows' machine-wide data folder as the system itself reports it: never from the
+    /// environment, which a learner controls, since the school's locks are read from it.
+    pub fn of(os: Os, env: impl Fn(&str) -> Option<String>, program_data: Option<String>) -> Paths {
         let var = |name: &str| env(name).filter(|v| !v.is_empty());
         let sep = if os == Os::Windows { '\\' } else { '/' };
         let join = |base: String, parts: &[&str]| {
@@ -72,7 +74,7 @@ impl Paths {
             Os::Windows => (
                 var("APPDATA").map(|d| join(d, &["passerelle"])),
                 join(
-                    var("ProgramData").unwrap_or_else(|| r"C:\ProgramData".into()),
+                    program_data.unwrap_or_else(|| r"C:\ProgramData".into()),
                     &["Passerelle", "config.toml"],
                 ),
                 var("LOCALAPPDATA").map(|d| join(d, &[APP_ID, "logs"])),
@@ -89,8 +91,24 @@ impl Paths {
 
     /// The paths on this system.
     pub fn current() -> Paths {
-        Self::of(Os::current(), |name| std::env::var(name).ok())
+        Self::of(
+            Os::current(),
+            |name| std::env::var(name).ok(),
+            program_data(),
+        )
     }
+}
+
+/// `FOLDERID_ProgramData`, from the system.
+#[cfg(windows)]
+fn program_data() -> Option<String> {
+    known_folders::get_known_folder_path(known_folders::KnownFolder::ProgramData)
+        .map(|p| p.to_string_lossy().into_owned())
+}
+
+#[cfg(not(windows))]
+fn program_data() -> Option<String> {
+    None
 }
 
 #[cfg(test)]
@@ -117,7 +135,7 @@ mod tests {
     /// The README's table of paths, system by system.
     #[test]
     fn each_system_has_its_folders() {
-        let linux = Paths::of(Os::Linux, env(&[("HOME", "/home/ada")]));
+        let linux = Paths::of(Os::Linux, env(&[("HOME", "/home/ada")]), None);
         assert_eq!(
             strings(&linux),
             (
@@ -133,6 +151,7 @@ mod tests {
                 ("XDG_CONFIG_HOME", "/cfg/"),
                 ("XDG_DATA_HOME", "relative"),
             ]),
+            None,
         );
         assert_eq!(
             strings(&xdg),
@@ -142,7 +161,7 @@ mod tests {
                 Some("/home/ada/.local/share/fr.passerelle.desktop/logs".into()),
             )
         );
-        let mac = Paths::of(Os::MacOs, env(&[("HOME", "/Users/ada")]));
+        let mac = Paths::of(Os::MacOs, env(&[("HOME", "/Users/ada")]), None);
         assert_eq!(
             strings(&mac),
             (
@@ -156,8 +175,10 @@ mod tests {
             env(&[
                 ("APPDATA", r"C:\Users\ada\AppData\Roaming"),
                 ("LOCALAPPDATA", r"C:\Users\ada\AppData\Local"),
-                ("ProgramData", r"D:\ProgramData"),
+                // What a learner would set to step around the school's file: not read.
+                ("ProgramData", r"C:\Users\ada\mine"),
             ]),
+            Some(r"D:\ProgramData".into()),
         );
         assert_eq!(
             strings(&windows),
@@ -168,19 +189,25 @@ mod tests {
             )
         );
         assert_eq!(
-            strings(&Paths::of(Os::Windows, env(&[]))).1,
+            strings(&Paths::of(
+                Os::Windows,
+                env(&[("ProgramData", "E:\\x")]),
+                None
+            ))
+            .1,
             r"C:\ProgramData\Passerelle\config.toml"
         );
     }
 
     #[test]
     fn no_home_no_learner_file_and_passerelle_config_wins() {
-        let bare = Paths::of(Os::Linux, env(&[]));
+        let bare = Paths::of(Os::Linux, env(&[]), None);
         assert_eq!(bare.config_file, None);
         assert_eq!(bare.log_dir, None);
         let named = Paths::of(
             Os::MacOs,
             env(&[("HOME", "/Users/ada"), ("PASSERELLE_CONFIG", "/tmp/p.toml")]),
+            None,
         );
         assert_eq!(named.config_file, Some(PathBuf::from("/tmp/p.toml")));
     }

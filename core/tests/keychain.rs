@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use passerelle_core::flow::{AccessToken, RefreshToken};
 use passerelle_core::session::{
-    Binding, KeychainStore, Remembered, SessionStore, StoreTimeouts, StoredSession, TokenStore,
+    Binding, KeychainStore, SessionStore, StoreTimeouts, StoredSession, TokenStore,
 };
 use url::Url;
 
@@ -38,18 +38,11 @@ async fn sessions_live_in_the_keychain_one_entry_per_platform() {
     assert_eq!(two.load().unwrap(), Some(session("2")));
 
     // Through the async store the app uses: saved, read back, still remembered.
-    let store = SessionStore::new(
-        Some(Arc::new(
-            KeychainStore::for_platform(service, &first).unwrap(),
-        )),
-        StoreTimeouts::default(),
-    );
-    assert_eq!(
-        store.save_if(|| true, &session("3")).await,
-        Ok(Remembered::Yes)
-    );
-    assert_eq!(store.load().await, Some(session("3")));
-    assert_eq!(store.remembered(), Remembered::Yes);
+    let keychain = Arc::new(KeychainStore::for_platform(service, &first).unwrap());
+    let store = SessionStore::new(Some(keychain), true, StoreTimeouts::default());
+    assert_eq!(store.save_if(|| true, &session("3")).await, Ok(None));
+    assert_eq!(store.load().await, Ok(Some(session("3"))));
+    assert_eq!(store.not_remembered(), None);
 
     store.delete().await.unwrap();
     assert_eq!(one.load().unwrap(), None);

@@ -1,15 +1,15 @@
 //! The app's state: one phase, what covers it, and the platform in use. The view the
-//! window shows is derived from it, never the other way round.
+//! window shows is derived from it (`view.rs`), never the other way round.
 
 use std::sync::Arc;
 
 use passerelle_core::flow::{DeviceFlowClient, PendingSignIn};
-use passerelle_core::session::{Resumed, SessionStore};
-use passerelle_core::settings::{Key, Layer, Merged, RawSettings, Settings};
+use passerelle_core::session::{Resumed, SessionStore, StoredSession};
+use passerelle_core::settings::{Merged, RawSettings, Settings};
 use tauri::ipc::Channel;
 use tokio_util::sync::CancellationToken;
 
-use super::view::{CodeShown, ErrorView, InUse, ProfileView, SetupView, Status, View};
+use super::view::{CodeShown, ErrorView, Status, View};
 use super::words::Kind;
 
 /// A background task (a sign-in, a restore, a sign-out). Only the task that owns the
@@ -21,7 +21,7 @@ pub struct Task(u64);
 pub enum Phase {
     /// No platform chosen yet: the setup form.
     Setup,
-    /// Settings that cannot be used: said, with a way to fix them.
+    /// Settings that cannot be used: said, with a way to fix them when the learner can.
     Broken(ErrorView),
     Restoring(Task),
     SignedOut(Option<Kind>),
@@ -79,6 +79,8 @@ pub enum Step {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Retry {
     NewCode,
+    /// Restore the kept session again: there is no going back to "signed out" while it
+    /// is kept.
     Restore,
     /// Read the settings again (after the learner fixed a file by hand).
     Reload,
@@ -117,8 +119,6 @@ pub struct State {
     pub platform: Option<Platform>,
     pub config: Config,
     pub keychain_waiting: bool,
-    /// The last error, for "copy details".
-    pub last_error: Option<Kind>,
     /// The platform this copy was built for, if any.
     pub built_for: Option<String>,
     tasks: u64,
@@ -141,7 +141,6 @@ impl State {
             platform,
             config,
             keychain_waiting: false,
-            last_error: None,
             built_for,
             tasks: 0,
             channel: None,
@@ -149,18 +148,38 @@ impl State {
         }
     }
 
-    /// A new task, which will own the phase it is given.
-    pub fn begin(&mut self) -> Task {
+    /// Gives the phase `phase(task)` to a new task, uncovered.
+    pub fn begin(&mut self, phase: impl FnOnce(Task) -> Phase) -> Task {
         self.tasks += 1;
-        Task(self.tasks)
+        let task = Task(self.tasks);
+        self.phase = phase(task);
+        self.overlay = None;
+        task
     }
 
     pub fn owned_by(&self, task: Task) -> bool {
         self.phase.task() == Some(task)
     }
 
+    /// Hands a signed-in session to a new sign-out task: its tokens, and the task.
+    pub fn begin_sign_out(&mut self) -> Option<(Task, StoredSession)> {
+        let Phase::SignedIn { session, .. } = &self.phase else {
+            return None;
+        };
+        let tokens = session.tokens.clone();
+        Some((self.begin(Phase::SigningOut), tokens))
+    }
+
+    /// The error on screen, if any.
+    pub fn error(&self) -> Option<&ErrorView> {
+        match &self.phase {
+            Phase::Broken(error) | Phase::Failed { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+
     pub fn connect(&mut self, channel: Channel<View>) -> View {
-        let view = self.view();
+        let view = View::of(self);
         self.channel = Some(channel);
         self.shown = Some(view.clone());
         view
@@ -168,7 +187,7 @@ impl State {
 
     /// Sends the window the view, if it changed.
     pub fn push(&mut self) {
-        let view = self.view();
+        let view = View::of(self);
         let Some(channel) = &self.channel else {
             return;
         };
@@ -190,77 +209,9 @@ impl State {
         }
     }
 
-    pub fn view(&self) -> View {
-        if self.keychain_waiting {
-            return View::WaitingForKeychain;
-        }
-        match self.overlay {
-            Some(Overlay::About) => return self.about(),
-            Some(Overlay::Settings) => return View::Setup(self.setup(false)),
-            None => {}
-        }
-        match &self.phase {
-            Phase::Setup => View::Setup(self.setup(true)),
-            Phase::Broken(error) | Phase::Failed { error, .. } => View::Error(error.clone()),
-            Phase::Restoring(_) => View::Restoring,
-            Phase::SignedOut(notice) => View::SignedOut { notice: *notice },
-            Phase::SigningIn(attempt) => match &attempt.step {
-                Step::Asking => View::Starting,
-                Step::Code(_, shown) | Step::Approved(shown) => View::CodeShown(shown.clone()),
-            },
-            Phase::SignedIn {
-                session,
-                not_remembered,
-            } => View::SignedIn {
-                profile: ProfileView::from(&session.profile),
-                platform: self.platform_label().unwrap_or_default(),
-                not_remembered: *not_remembered,
-            },
-            Phase::SigningOut(_) => View::SigningOut,
-        }
-    }
-
     pub fn platform_label(&self) -> Option<String> {
         self.platform
             .as_ref()
             .map(|p| p.settings().platform_label())
-    }
-
-    fn about(&self) -> View {
-        View::About {
-            version: env!("CARGO_PKG_VERSION"),
-            license: env!("CARGO_PKG_LICENSE"),
-            platform: self.platform_label(),
-            built_for: self.built_for.clone(),
-        }
-    }
-
-    fn setup(&self, first_run: bool) -> SetupView {
-        let merged = &self.config.merged;
-        let from = |key| merged.from.get(&key).copied();
-        SetupView {
-            first_run,
-            auth_url: merged.raw.get(Key::AuthUrl).unwrap_or_default().to_owned(),
-            client_id: self
-                .config
-                .file
-                .get(Key::ClientId)
-                .unwrap_or_default()
-                .to_owned(),
-            locked: Key::all().filter(|k| merged.is_locked(*k)).collect(),
-            managed: merged
-                .from
-                .values()
-                .any(|l| matches!(l, Layer::Locked | Layer::Managed)),
-            in_use: merged
-                .raw
-                .keys()
-                .map(|key| InUse {
-                    key,
-                    value: merged.raw.get(key).unwrap_or_default().to_owned(),
-                    from: from(key).unwrap_or(Layer::File),
-                })
-                .collect(),
-        }
     }
 }

@@ -4,10 +4,11 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use passerelle_core::flow::{PollProgress, Profile, Verification};
-use passerelle_core::settings::{Invalid, Key, Layer};
+use passerelle_core::settings::{check_url, Invalid, Key, Layer};
 use serde::Serialize;
 
 use super::qr::qr_data_uri;
+use super::state::{Overlay, Phase, State, Step};
 use super::words::Kind;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -41,6 +42,82 @@ pub enum View {
         not_remembered: Option<Kind>,
     },
     SigningOut,
+}
+
+impl View {
+    /// What the window shows in `state`.
+    pub fn of(state: &State) -> View {
+        if state.keychain_waiting {
+            return View::WaitingForKeychain;
+        }
+        match state.overlay {
+            Some(Overlay::About) => return about(state),
+            Some(Overlay::Settings) => return View::Setup(setup(state, false)),
+            None => {}
+        }
+        match &state.phase {
+            Phase::Setup => View::Setup(setup(state, true)),
+            Phase::Broken(error) | Phase::Failed { error, .. } => View::Error(error.clone()),
+            Phase::Restoring(_) => View::Restoring,
+            Phase::SignedOut(notice) => View::SignedOut { notice: *notice },
+            Phase::SigningIn(attempt) => match &attempt.step {
+                Step::Asking => View::Starting,
+                Step::Code(_, shown) | Step::Approved(shown) => View::CodeShown(shown.clone()),
+            },
+            Phase::SignedIn {
+                session,
+                not_remembered,
+            } => View::SignedIn {
+                profile: ProfileView::from(&session.profile),
+                platform: state.platform_label().unwrap_or_default(),
+                not_remembered: *not_remembered,
+            },
+            Phase::SigningOut(_) => View::SigningOut,
+        }
+    }
+}
+
+fn about(state: &State) -> View {
+    View::About {
+        version: env!("CARGO_PKG_VERSION"),
+        license: env!("CARGO_PKG_LICENSE"),
+        platform: state.platform_label(),
+        built_for: state.built_for.clone(),
+    }
+}
+
+fn setup(state: &State, first_run: bool) -> SetupView {
+    let merged = &state.config.merged;
+    let platform = merged
+        .raw
+        .get(Key::AuthUrl)
+        .and_then(|a| check_url(Key::AuthUrl, a).ok());
+    // The learner's own client id, when their file is for the platform shown.
+    let file = &state.config.file;
+    let own_client_id = platform
+        .as_ref()
+        .is_none_or(|p| file.is_for(p, Some(p)))
+        .then(|| file.get(Key::ClientId))
+        .flatten();
+    SetupView {
+        first_run,
+        auth_url: merged.raw.get(Key::AuthUrl).unwrap_or_default().to_owned(),
+        client_id: own_client_id.unwrap_or_default().to_owned(),
+        locked: Key::all().filter(|k| merged.is_locked(*k)).collect(),
+        managed: merged
+            .from
+            .values()
+            .any(|l| matches!(l, Layer::Locked | Layer::Managed)),
+        in_use: merged
+            .raw
+            .keys()
+            .map(|key| InUse {
+                key,
+                value: merged.raw.get(key).unwrap_or_default().to_owned(),
+                from: merged.from.get(&key).copied().unwrap_or(Layer::File),
+            })
+            .collect(),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -3,13 +3,16 @@
 
 use tauri::{App, Runtime, WebviewWindowBuilder};
 
-/// Only the app's own pages load in its webview; links elsewhere are refused.
+/// Only the app's own pages load in its webview — `tauri://localhost` on Linux and macOS,
+/// `http(s)://tauri.localhost` on Windows, on no other port — and links elsewhere are
+/// refused.
 pub fn is_app_url(url: &url::Url) -> bool {
-    match url.scheme() {
-        "tauri" => url.host_str() == Some("localhost"),
-        "http" | "https" => url.host_str() == Some("tauri.localhost"),
-        _ => false,
-    }
+    let host = match url.scheme() {
+        "tauri" => "localhost",
+        "http" | "https" => "tauri.localhost",
+        _ => return false,
+    };
+    url.host_str() == Some(host) && url.port().is_none()
 }
 
 /// Creates the window described in `tauri.conf.json`.
@@ -68,6 +71,8 @@ mod tests {
         assert!(ok("http://tauri.localhost/"));
         assert!(!ok("https://platform.example/"));
         assert!(!ok("http://localhost:3000/"));
+        assert!(!ok("http://tauri.localhost:8080/"));
+        assert!(!ok("tauri://localhost:1/"));
         assert!(!ok("file:///etc/passwd"));
     }
 }

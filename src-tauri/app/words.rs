@@ -1,8 +1,10 @@
-//! Every message the backend can ask the window to show, as one enum. The window holds
-//! the words, in `ui/i18n.js`, under the same names; a test keeps both languages complete.
+//! Every message the backend can ask the window to show, as one enum — with, for settings,
+//! the setting's name (`Key`), why it cannot be used (`Invalid`) and where it comes from
+//! (`Layer`). The window holds the words, in `ui/i18n.js`, under the same names; a test
+//! keeps both languages complete for every one of them.
 
 use passerelle_core::flow::{FlowError, MetadataError, RetryReason};
-use passerelle_core::session::{Remembered, ResumeError};
+use passerelle_core::session::{Ended, NotRemembered, ResumeError};
 use passerelle_core::settings::ConfigError;
 use serde::Serialize;
 use strum::{EnumIter, IntoStaticStr};
@@ -34,6 +36,7 @@ pub enum Kind {
     KeychainNotCleared,
     SessionEnded,
     SettingsChanged,
+    KeychainUnread,
     // Why a session will not be remembered: a notice on the profile.
     MemoryChosen,
     NoKeychain,
@@ -132,13 +135,23 @@ impl From<&ConfigError> for Kind {
     }
 }
 
-/// Why a session will not outlive this run, when it will not.
-pub fn not_remembered(remembered: Remembered) -> Option<Kind> {
-    match remembered {
-        Remembered::Yes => None,
-        Remembered::NotAsked => Some(Kind::MemoryChosen),
-        Remembered::NoKeychain => Some(Kind::NoKeychain),
-        Remembered::TooLarge => Some(Kind::TooLargeForKeychain),
+impl From<Ended> for Kind {
+    fn from(ended: Ended) -> Self {
+        match ended {
+            Ended::Everywhere => Kind::SignedOut,
+            Ended::HereOnly => Kind::RevocationFailed,
+            Ended::KeychainKept => Kind::KeychainNotCleared,
+        }
+    }
+}
+
+impl From<NotRemembered> for Kind {
+    fn from(why: NotRemembered) -> Self {
+        match why {
+            NotRemembered::MemoryChosen => Kind::MemoryChosen,
+            NotRemembered::NoKeychain => Kind::NoKeychain,
+            NotRemembered::TooLarge => Kind::TooLargeForKeychain,
+        }
     }
 }
 
@@ -168,8 +181,9 @@ mod tests {
             .collect()
     }
 
-    fn layer_name(layer: Layer) -> String {
-        serde_json::to_value(layer)
+    /// The name a value is sent to the window under.
+    fn name_of(value: impl serde::Serialize) -> String {
+        serde_json::to_value(value)
             .unwrap()
             .as_str()
             .unwrap()
@@ -186,19 +200,9 @@ mod tests {
                 needed.push(format!("{}_text", kind.name()));
             }
         }
-        needed.extend(Invalid::iter().map(|r| format!("invalid_{}", <&str>::from(r))));
-        needed.extend(Key::all().map(|k| format!("setting_{}", k.name())));
-        needed.extend(
-            [
-                Layer::Locked,
-                Layer::Flags,
-                Layer::Environment,
-                Layer::File,
-                Layer::Managed,
-                Layer::Build,
-            ]
-            .map(|l| format!("layer_{}", layer_name(l))),
-        );
+        needed.extend(Invalid::iter().map(|r| format!("invalid_{}", name_of(r))));
+        needed.extend(Key::all().map(|k| format!("setting_{}", name_of(k))));
+        needed.extend(Layer::iter().map(|l| format!("layer_{}", name_of(l))));
         for lang in ["en", "fr"] {
             let have = keys_of(lang);
             assert!(have.len() > 50, "{lang}: read {} keys", have.len());
@@ -218,7 +222,7 @@ mod tests {
             assert_eq!(serde_json::to_value(kind).unwrap(), kind.name());
         }
         for reason in Invalid::iter() {
-            assert_eq!(serde_json::to_value(reason).unwrap(), <&str>::from(reason));
+            assert_eq!(name_of(reason), <&str>::from(reason));
         }
     }
 }

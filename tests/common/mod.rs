@@ -12,6 +12,7 @@ use passerelle::app::launch::StoreFactory;
 use passerelle::app::view::View;
 use passerelle::app::words::Kind;
 use passerelle::app::{builder, context, Controller, Launch};
+use passerelle::core::session::fake::FakeKeychain;
 use passerelle::core::session::{SessionStore, StoreTimeouts, TokenStore};
 use passerelle::core::settings::{Key, RawSettings, Settings};
 use serde_json::Value;
@@ -87,7 +88,7 @@ impl Setup {
             build: RawSettings::default(),
             managed: None,
             file: None,
-            keychain: Arc::new(passerelle::core::session::MemoryStore::default()),
+            keychain: Arc::new(FakeKeychain::default()),
             timeouts: StoreTimeouts::default(),
         }
     }
@@ -129,7 +130,7 @@ pub fn start(setup: Setup) -> Harness {
     let keychain = setup.keychain.clone();
     let timeouts = setup.timeouts;
     let stores: StoreFactory =
-        Arc::new(move |_: &Settings| SessionStore::new(Some(keychain.clone()), timeouts));
+        Arc::new(move |_: &Settings| SessionStore::new(Some(keychain.clone()), true, timeouts));
     let launch = Launch {
         flags: setup.flags,
         env: RawSettings::default(),

@@ -312,7 +312,7 @@ async fn the_window_rides_out_a_platform_that_goes_down_and_comes_back() {
         t.starts_with("The platform cannot be reached — retrying in")
     })
     .await;
-    app.screenshot("11-connection-lost").await;
+    app.screenshot("11-platform-down-while-polling").await;
     assert!(platform.decide(&code, Decision::Approved));
     platform.come_back().await.unwrap();
     assert_eq!(app.wait_visible("profile-name").await, "Camille Martin");

@@ -86,7 +86,7 @@ impl FlowError {
     /// An OAuth error answer, with its HTTP status, as an outcome. The server's own trouble
     /// (`server_error`, `temporarily_unavailable`, or any code with a 5xx or 429) passes.
     pub fn from_oauth(code: ErrorCode, status: u16) -> Self {
-        let trouble = status >= 500 || status == 429;
+        let trouble = super::http::is_server_trouble(status);
         match code {
             ErrorCode::ServerError | ErrorCode::TemporarilyUnavailable => Self::ServerError(status),
             ErrorCode::AccessDenied => Self::Denied,

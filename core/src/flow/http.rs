@@ -36,6 +36,7 @@ pub fn build_client(timeouts: Timeouts) -> Result<reqwest::Client, FlowError> {
         .pool_idle_timeout(Duration::from_secs(90))
         // Redirects on token requests would resend the device code elsewhere.
         .redirect(reqwest::redirect::Policy::none())
+        .min_tls_version(reqwest::tls::Version::TLS_1_2)
         .https_only(false)
         .build()
         .map_err(|e| FlowError::ClientSetup(e.to_string()))
@@ -59,10 +60,14 @@ impl Answer {
         (200..300).contains(&self.status)
     }
 
-    /// 5xx and 429: the platform is in trouble or busy, try later.
     pub fn is_server_trouble(&self) -> bool {
-        self.status >= 500 || self.status == 429
+        is_server_trouble(self.status)
     }
+}
+
+/// 5xx and 429: the platform is in trouble or busy, try later.
+pub fn is_server_trouble(status: u16) -> bool {
+    status >= 500 || status == 429
 }
 
 /// Sends the request and reads the answer, refusing bodies over [`MAX_BODY_BYTES`].

@@ -50,25 +50,25 @@ pub enum PollProgress {
 
 /// The pace of polling: the interval in force and the number of transient failures in a row.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PollSchedule {
+struct PollSchedule {
     interval: Duration,
     failures: u32,
 }
 
 impl PollSchedule {
-    pub fn new(interval: Duration) -> Self {
+    fn new(interval: Duration) -> Self {
         Self {
             interval,
             failures: 0,
         }
     }
 
-    pub fn interval(&self) -> Duration {
+    fn interval(&self) -> Duration {
         self.interval
     }
 
     /// Time from sending one poll to sending the next.
-    pub fn delay(&self) -> Duration {
+    fn delay(&self) -> Duration {
         let backoff = if self.failures == 0 {
             self.interval
         } else {
@@ -81,20 +81,20 @@ impl PollSchedule {
         backoff + POLL_MARGIN
     }
 
-    pub fn on_pending(&mut self) {
+    fn on_pending(&mut self) {
         self.failures = 0;
     }
 
-    pub fn on_slow_down(&mut self) {
+    fn on_slow_down(&mut self) {
         self.failures = 0;
         self.interval += SLOW_DOWN_STEP;
     }
 
-    pub fn on_transient(&mut self) {
+    fn on_transient(&mut self) {
         self.failures = self.failures.saturating_add(1);
     }
 
-    pub fn failures(&self) -> u32 {
+    fn failures(&self) -> u32 {
         self.failures
     }
 }

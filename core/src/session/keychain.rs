@@ -4,7 +4,7 @@
 use url::Url;
 
 use super::store::{StoreError, TokenStore};
-use super::stored::{Fit, StoredSession};
+use super::stored::StoredSession;
 
 /// Windows' Credential Manager refuses secrets over 2,560 bytes (`CRED_MAX_CREDENTIAL_BLOB_SIZE`);
 /// the others hold far more than a session.
@@ -47,14 +47,13 @@ impl TokenStore for KeychainStore {
         }
     }
 
-    fn save(&self, session: &StoredSession) -> Result<Fit, StoreError> {
-        let (payload, fit) = session
+    fn save(&self, session: &StoredSession) -> Result<(), StoreError> {
+        let payload = session
             .to_payload(MAX_SECRET_BYTES)
             .ok_or(StoreError::TooLarge)?;
         self.entry
             .set_secret(payload.as_bytes())
-            .map_err(unavailable)?;
-        Ok(fit)
+            .map_err(unavailable)
     }
 
     fn delete(&self) -> Result<(), StoreError> {

@@ -1,7 +1,10 @@
-//! Staying signed in: where the tokens are kept ([`KeychainStore`], or memory), how they
-//! are kept ([`StoredSession`], bound to where they may be sent), and resuming a session
-//! with them ([`resume`]).
+//! Staying signed in: how a session is kept ([`StoredSession`], bound to where its tokens
+//! may be sent), where ([`KeychainStore`], or memory, through [`SessionStore`]), resuming
+//! it ([`resume`]) and ending it ([`end`]).
 
+pub mod end;
+#[cfg(any(test, feature = "testing"))]
+pub mod fake;
 pub mod keychain;
 pub mod resume;
 pub mod session_store;
@@ -10,28 +13,25 @@ pub mod stored;
 
 use std::sync::Arc;
 
+pub use end::{discard, end, revoke, Ended, REVOKE_TIMEOUT};
 pub use keychain::KeychainStore;
 pub use resume::{resume, ResumeError, Resumed, REFRESH_MARGIN};
-pub use session_store::{Remembered, SessionStore, StoreTimeouts, Superseded};
+pub use session_store::{NotRemembered, SessionStore, StoreTimeouts, Superseded};
 pub use store::{MemoryStore, StoreError, TokenStore};
-pub use stored::{Binding, Fit, StoredSession};
+pub use stored::{Binding, StoredSession};
 
 use crate::settings::{Settings, TokenStoreKind};
 
 /// Where the settings' platform keeps its session: its keychain entry under `service`, or
 /// memory when the settings ask for it or no keychain can be opened.
 pub fn store_for(service: &str, settings: &Settings, timeouts: StoreTimeouts) -> SessionStore {
-    match settings.token_store {
-        TokenStoreKind::Memory => SessionStore::new(None, timeouts),
-        TokenStoreKind::Keychain => {
-            match KeychainStore::for_platform(service, &settings.auth_url) {
-                Ok(keychain) => SessionStore::new(Some(Arc::new(keychain)), timeouts),
-                Err(e) => {
-                    let store = SessionStore::new(None, timeouts);
-                    store.fall_back(&e);
-                    store
-                }
-            }
-        }
-    }
+    let keychain = KeychainStore::for_platform(service, &settings.auth_url)
+        .map_err(|e| tracing::warn!(error = %e, "no keychain; the session will not be remembered"))
+        .ok()
+        .map(|k| Arc::new(k) as Arc<dyn TokenStore>);
+    SessionStore::new(
+        keychain,
+        settings.token_store == TokenStoreKind::Keychain,
+        timeouts,
+    )
 }

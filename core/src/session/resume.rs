@@ -43,8 +43,7 @@ pub async fn resume(
     store: &SessionStore,
     tokens: StoredSession,
 ) -> Result<Resumed, ResumeError> {
-    let endpoints = client.endpoints().await?;
-    if Binding::new(&client.settings().client_id, endpoints) != tokens.binding {
+    if Binding::of(client).await? != tokens.binding {
         tracing::warn!("the stored session was issued for other settings; not used");
         return Err(ResumeError::SettingsChanged);
     }
@@ -86,9 +85,7 @@ async fn refresh(
         }
         Err(Superseded) => {
             // Nobody will use these tokens: end them on the platform too.
-            if let Some(orphan) = &next.refresh_token {
-                let _ = client.revoke(orphan).await;
-            }
+            let _ = tokio::time::timeout(super::REVOKE_TIMEOUT, super::revoke(client, &next)).await;
             Err(ResumeError::Superseded)
         }
     }

@@ -9,7 +9,7 @@ use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
 use super::store::{MemoryStore, StoreError, TokenStore};
-use super::stored::{Fit, StoredSession};
+use super::stored::StoredSession;
 
 /// How long a keychain may take.
 #[derive(Debug, Clone, Copy)]
@@ -30,13 +30,12 @@ impl Default for StoreTimeouts {
     }
 }
 
-/// Whether a session outlives this run.
+/// Why a session will not outlive this run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Remembered {
-    Yes,
+pub enum NotRemembered {
     /// The settings ask for memory (`token_store = "memory"`).
-    NotAsked,
-    /// No keychain answered, or the learner went on without it.
+    MemoryChosen,
+    /// No keychain, one that failed or did not answer, or the learner went on without it.
     NoKeychain,
     /// The session is larger than the keychain holds.
     TooLarge,
@@ -46,56 +45,65 @@ pub enum Remembered {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Superseded;
 
+/// Cheap to clone: every clone is the same store.
 #[derive(Clone)]
 pub struct SessionStore(Arc<Shared>);
 
 struct Shared {
+    /// The platform's keychain entry, when one can be opened. Sessions are kept there
+    /// unless the settings ask for memory; sign-out clears it either way.
     keychain: Option<Arc<dyn TokenStore>>,
-    memory: Arc<MemoryStore>,
+    memory: MemoryStore,
     state: Mutex<State>,
     /// One operation at a time, so that a check and the write that follows it agree.
     turn: tokio::sync::Mutex<()>,
     waiting: watch::Sender<bool>,
-    skip: CancellationToken,
+    /// Fired by the learner's way out of the current wait.
+    skip: Mutex<CancellationToken>,
     timeouts: StoreTimeouts,
 }
 
 struct State {
-    /// Why the keychain is not used (any more), if it is not.
-    fallback: Option<Remembered>,
-    /// The keychain may hold a session: sign-out must clear it.
+    /// Set once sessions are kept in memory only, and why.
+    not_remembered: Option<NotRemembered>,
+    /// The keychain may hold a session: sign-out must report failing to clear it.
     keychain_may_hold: bool,
 }
 
 impl SessionStore {
-    /// Keeps sessions in `keychain`, or in memory only when there is none.
-    pub fn new(keychain: Option<Arc<dyn TokenStore>>, timeouts: StoreTimeouts) -> Self {
-        let fallback = keychain.is_none().then_some(Remembered::NotAsked);
+    /// Sessions go to `keychain` when `use_keychain`; memory is used otherwise, and when no
+    /// keychain could be opened.
+    pub fn new(
+        keychain: Option<Arc<dyn TokenStore>>,
+        use_keychain: bool,
+        timeouts: StoreTimeouts,
+    ) -> Self {
+        let not_remembered = match (&keychain, use_keychain) {
+            (_, false) => Some(NotRemembered::MemoryChosen),
+            (None, true) => Some(NotRemembered::NoKeychain),
+            (Some(_), true) => None,
+        };
         Self(Arc::new(Shared {
             keychain,
-            memory: Arc::default(),
+            memory: MemoryStore::default(),
             state: Mutex::new(State {
-                fallback,
+                not_remembered,
                 keychain_may_hold: false,
             }),
             turn: tokio::sync::Mutex::new(()),
             waiting: watch::channel(false).0,
-            skip: CancellationToken::new(),
+            skip: Mutex::new(CancellationToken::new()),
             timeouts,
         }))
-    }
-
-    /// In memory only, for this run.
-    pub fn memory() -> Self {
-        Self::new(None, StoreTimeouts::default())
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
         self.0.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    pub fn remembered(&self) -> Remembered {
-        self.state().fallback.unwrap_or(Remembered::Yes)
+    /// None while sessions outlive this run.
+    pub fn not_remembered(&self) -> Option<NotRemembered> {
+        self.state().not_remembered
     }
 
     /// True while a keychain call is taking long (an unlock prompt, most likely).
@@ -103,14 +111,23 @@ impl SessionStore {
         self.0.waiting.subscribe()
     }
 
-    /// The learner's way out while the keychain keeps them waiting: go on without it for
-    /// the rest of this run.
+    /// The learner's way out of a keychain that keeps them waiting: this call gives up, and
+    /// sessions stay in memory for the rest of the run.
     pub fn skip_keychain(&self) {
-        self.0.skip.cancel();
+        self.0
+            .skip
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .cancel();
+    }
+
+    /// True when both are the same store.
+    pub fn is(&self, other: &SessionStore) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
     }
 
     fn keychain_in_use(&self) -> Option<Arc<dyn TokenStore>> {
-        match self.state().fallback {
+        match self.state().not_remembered {
             None => self.0.keychain.clone(),
             Some(_) => None,
         }
@@ -118,11 +135,11 @@ impl SessionStore {
 
     pub(crate) fn fall_back(&self, error: &StoreError) {
         let why = match error {
-            StoreError::TooLarge => Remembered::TooLarge,
-            _ => Remembered::NoKeychain,
+            StoreError::TooLarge => NotRemembered::TooLarge,
+            _ => NotRemembered::NoKeychain,
         };
         tracing::warn!(%error, "keeping the session in memory only");
-        self.state().fallback = Some(why);
+        self.state().not_remembered = Some(why);
     }
 
     /// Runs `op` on the keychain on a blocking thread: says so after `slow`, gives up after
@@ -138,63 +155,85 @@ impl SessionStore {
         let joined = |r: Result<Result<T, StoreError>, tokio::task::JoinError>| {
             r.unwrap_or_else(|e| Err(StoreError::Unavailable(e.to_string())))
         };
-        if self.0.skip.is_cancelled() {
-            return Err(StoreError::Skipped);
-        }
         tokio::select! {
             r = &mut task => return joined(r),
             _ = tokio::time::sleep(t.slow) => {}
         }
         tracing::info!("waiting for the keychain");
+        let skip = self
+            .0
+            .skip
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
         self.0.waiting.send_replace(true);
         let result = tokio::select! {
             r = &mut task => joined(r),
             _ = tokio::time::sleep(t.give_up.saturating_sub(t.slow)) => {
                 Err(StoreError::Unavailable("no answer in time".into()))
             }
-            _ = self.0.skip.cancelled() => Err(StoreError::Skipped),
+            _ = skip.cancelled() => Err(StoreError::Skipped),
         };
+        if skip.is_cancelled() {
+            *self.0.skip.lock().unwrap_or_else(|e| e.into_inner()) = CancellationToken::new();
+        }
         self.0.waiting.send_replace(false);
         result
     }
 
-    /// The session kept where sessions are kept now.
-    async fn current(&self) -> Option<StoredSession> {
-        match self.keychain_in_use() {
-            Some(keychain) => match self.on_keychain(keychain, |k| k.load()).await {
-                Ok(found) => {
-                    self.state().keychain_may_hold |= found.is_some();
-                    found
-                }
-                Err(e) => {
-                    // A keychain that did not answer may still hold a session.
-                    self.state().keychain_may_hold = true;
-                    self.fall_back(&e);
-                    self.0.memory.load().ok().flatten()
-                }
-            },
-            None => self.0.memory.load().ok().flatten(),
+    /// The session kept where sessions are kept now. A keychain that cannot be read is
+    /// left for memory, and may still hold a session.
+    async fn read(&self) -> Result<Option<StoredSession>, StoreError> {
+        let Some(keychain) = self.keychain_in_use() else {
+            return self.0.memory.load();
+        };
+        match self.on_keychain(keychain, |k| k.load()).await {
+            Ok(found) => {
+                self.state().keychain_may_hold |= found.is_some();
+                Ok(found)
+            }
+            Err(e) => {
+                self.state().keychain_may_hold = true;
+                self.fall_back(&e);
+                Err(e)
+            }
         }
     }
 
-    async fn write(&self, session: &StoredSession) -> Remembered {
+    async fn write(&self, session: &StoredSession) -> Option<NotRemembered> {
         let _ = self.0.memory.save(session);
         if let Some(keychain) = self.keychain_in_use() {
             self.state().keychain_may_hold = true;
             let copy = session.clone();
-            match self.on_keychain(keychain, move |k| k.save(&copy)).await {
-                Ok(Fit::Whole | Fit::WithoutAccessToken) => return Remembered::Yes,
-                Err(e) => self.fall_back(&e),
+            if let Err(e) = self.on_keychain(keychain, move |k| k.save(&copy)).await {
+                self.fall_back(&e);
             }
         }
-        self.remembered()
+        self.not_remembered()
+    }
+
+    /// Removes the session from every store that may hold it: memory, and the keychain
+    /// even when sessions are kept in memory. An error means a keychain entry may be left.
+    async fn clear(&self) -> Result<(), StoreError> {
+        let _ = self.0.memory.delete();
+        let Some(keychain) = self.0.keychain.clone() else {
+            return Ok(());
+        };
+        match self.on_keychain(keychain, |k| k.delete()).await {
+            Ok(()) => {
+                self.state().keychain_may_hold = false;
+                Ok(())
+            }
+            Err(e) if self.state().keychain_may_hold => Err(e),
+            Err(_) => Ok(()),
+        }
     }
 
     /// The stored session, if any. A keychain that does not answer is waited for (see
-    /// [`StoreTimeouts`]); if it never does, there is none for this run.
-    pub async fn load(&self) -> Option<StoredSession> {
+    /// [`StoreTimeouts`]); an error means it could not be read, and memory takes over.
+    pub async fn load(&self) -> Result<Option<StoredSession>, StoreError> {
         let _turn = self.0.turn.lock().await;
-        self.current().await
+        self.read().await
     }
 
     /// Saves a new session, unless `wanted` says the action that got it was overtaken
@@ -203,7 +242,7 @@ impl SessionStore {
         &self,
         wanted: impl FnOnce() -> bool,
         session: &StoredSession,
-    ) -> Result<Remembered, Superseded> {
+    ) -> Result<Option<NotRemembered>, Superseded> {
         let _turn = self.0.turn.lock().await;
         if !wanted() {
             return Err(Superseded);
@@ -211,136 +250,64 @@ impl SessionStore {
         Ok(self.write(session).await)
     }
 
-    /// Replaces `old` by `new` (a rotated refresh token), unless the stored session is no
-    /// longer `old`. When the keychain refuses the new one, the old entry — whose refresh
-    /// token the server has just retired — is removed rather than presented again.
+    /// Replaces `old` by `new` (a rotated refresh token), unless the store holds another
+    /// session. When the keychain refuses the new one, the old entry — whose refresh token
+    /// the server has just retired — is removed rather than presented again.
     pub async fn replace(
         &self,
         old: &StoredSession,
         new: &StoredSession,
-    ) -> Result<Remembered, Superseded> {
+    ) -> Result<Option<NotRemembered>, Superseded> {
         let _turn = self.0.turn.lock().await;
-        if self.current().await.as_ref() != Some(old) {
+        if matches!(self.read().await, Ok(current) if current.as_ref() != Some(old)) {
             return Err(Superseded);
         }
-        let remembered = self.write(new).await;
-        if remembered != Remembered::Yes {
-            if let Some(keychain) = &self.0.keychain {
-                let keychain = keychain.clone();
+        let not_remembered = self.write(new).await;
+        if not_remembered.is_some() {
+            if let Some(keychain) = self.0.keychain.clone() {
                 if let Err(e) = self.on_keychain(keychain, |k| k.delete()).await {
                     tracing::warn!(error = %e, "the retired session could not be removed from the keychain");
                 }
             }
         }
-        Ok(remembered)
+        Ok(not_remembered)
     }
 
-    /// Removes the stored session if it is still `expected`: a task that was overtaken
-    /// must not remove the session a newer one saved.
+    /// Removes the stored session unless the store holds another one: a task that was
+    /// overtaken must not remove the session a newer one saved.
     pub async fn delete_if(&self, expected: &StoredSession) -> Result<(), StoreError> {
         let _turn = self.0.turn.lock().await;
-        if self.current().await.as_ref() != Some(expected) {
+        if matches!(self.read().await, Ok(current) if current.as_ref() != Some(expected)) {
             return Ok(());
         }
         self.clear().await
     }
 
-    /// Removes the session from every store that may hold it: memory, and the keychain
-    /// even after falling back from it. An error means a keychain entry may be left.
+    /// Removes the session from every store that may hold it.
     pub async fn delete(&self) -> Result<(), StoreError> {
         let _turn = self.0.turn.lock().await;
         self.clear().await
-    }
-
-    async fn clear(&self) -> Result<(), StoreError> {
-        let _ = self.0.memory.delete();
-        let Some(keychain) = self.0.keychain.clone() else {
-            return Ok(());
-        };
-        let may_hold = self.state().keychain_may_hold;
-        match self.on_keychain(keychain, |k| k.delete()).await {
-            Ok(()) => {
-                self.state().keychain_may_hold = false;
-                Ok(())
-            }
-            Err(e) if may_hold => Err(e),
-            Err(_) => Ok(()),
-        }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use std::sync::atomic::{AtomicBool, Ordering};
-
     use super::*;
-    use crate::flow::AccessToken;
-    use crate::session::stored::Binding;
-
-    fn session(access: &str) -> StoredSession {
-        StoredSession {
-            access_token: Some(AccessToken::new(access)),
-            refresh_token: None,
-            expires_at: None,
-            binding: Binding {
-                client_id: "c".into(),
-                token_origin: "https://a.example".into(),
-                revocation_origin: None,
-                api_origin: "https://a.example".into(),
-            },
-        }
-    }
+    use crate::session::fake::{session, FakeKeychain};
 
     const QUICK: StoreTimeouts = StoreTimeouts {
         slow: Duration::from_millis(50),
         give_up: Duration::from_millis(400),
     };
 
-    /// A keychain that answers after `delay` (an unlock prompt), or fails.
-    #[derive(Default)]
-    struct Keychain {
-        delay: Duration,
-        refuses: AtomicBool,
-        memory: MemoryStore,
-    }
-
-    impl Keychain {
-        fn wait(&self) -> Result<(), StoreError> {
-            std::thread::sleep(self.delay);
-            if self.refuses.load(Ordering::SeqCst) {
-                return Err(StoreError::Unavailable("locked".into()));
-            }
-            Ok(())
-        }
-    }
-
-    impl TokenStore for Keychain {
-        fn load(&self) -> Result<Option<StoredSession>, StoreError> {
-            self.wait()?;
-            self.memory.load()
-        }
-        fn save(&self, session: &StoredSession) -> Result<Fit, StoreError> {
-            self.wait()?;
-            self.memory.save(session)
-        }
-        fn delete(&self) -> Result<(), StoreError> {
-            self.wait()?;
-            self.memory.delete()
-        }
-    }
-
-    fn keychain(delay_ms: u64) -> Arc<Keychain> {
-        Arc::new(Keychain {
-            delay: Duration::from_millis(delay_ms),
-            ..Keychain::default()
-        })
+    fn store(keychain: &Arc<FakeKeychain>, timeouts: StoreTimeouts) -> SessionStore {
+        SessionStore::new(Some(keychain.clone()), true, timeouts)
     }
 
     #[tokio::test]
     async fn a_slow_keychain_is_waited_for_and_then_used() {
-        let k = keychain(200);
-        k.memory.save(&session("old")).unwrap();
-        let store = SessionStore::new(Some(k.clone()), QUICK);
+        let k = Arc::new(FakeKeychain::holding(session("old")).slow(Duration::from_millis(200)));
+        let store = store(&k, QUICK);
         let mut waiting = store.waiting();
         let load = tokio::spawn({
             let store = store.clone();
@@ -348,32 +315,31 @@ mod tests {
         });
         waiting.changed().await.unwrap();
         assert!(*waiting.borrow(), "the window is told it is waiting");
-        assert_eq!(load.await.unwrap(), Some(session("old")));
+        assert_eq!(load.await.unwrap(), Ok(Some(session("old"))));
         assert!(!*store.waiting().borrow());
-        assert_eq!(store.remembered(), Remembered::Yes, "still the keychain");
-        assert_eq!(
-            store.save_if(|| true, &session("new")).await,
-            Ok(Remembered::Yes)
-        );
-        assert_eq!(k.memory.load().unwrap(), Some(session("new")));
+        assert_eq!(store.not_remembered(), None, "still the keychain");
+        assert_eq!(store.save_if(|| true, &session("new")).await, Ok(None));
+        assert_eq!(k.stored(), Some(session("new")));
     }
 
     #[tokio::test]
     async fn a_hung_keychain_is_given_up_and_memory_takes_over() {
-        let store = SessionStore::new(Some(keychain(2_000)), QUICK);
-        assert_eq!(store.load().await, None);
-        assert_eq!(store.remembered(), Remembered::NoKeychain);
+        let k = Arc::new(FakeKeychain::default().slow(Duration::from_secs(2)));
+        let store = store(&k, QUICK);
+        assert!(store.load().await.is_err());
+        assert_eq!(store.not_remembered(), Some(NotRemembered::NoKeychain));
         assert_eq!(
             store.save_if(|| true, &session("a")).await,
-            Ok(Remembered::NoKeychain)
+            Ok(Some(NotRemembered::NoKeychain))
         );
-        assert_eq!(store.load().await, Some(session("a")));
+        assert_eq!(store.load().await, Ok(Some(session("a"))));
     }
 
     #[tokio::test]
     async fn the_learner_can_go_on_without_the_keychain() {
-        let store = SessionStore::new(
-            Some(keychain(2_000)),
+        let k = Arc::new(FakeKeychain::default().slow(Duration::from_secs(2)));
+        let store = store(
+            &k,
             StoreTimeouts {
                 slow: Duration::from_millis(50),
                 give_up: Duration::from_secs(60),
@@ -386,19 +352,27 @@ mod tests {
         });
         waiting.changed().await.unwrap();
         store.skip_keychain();
-        assert_eq!(load.await.unwrap(), None);
-        assert_eq!(store.remembered(), Remembered::NoKeychain);
+        assert_eq!(load.await.unwrap(), Err(StoreError::Skipped));
+        assert_eq!(store.not_remembered(), Some(NotRemembered::NoKeychain));
+        // Sign-out still tries the keychain, which may hold a session: it says when it could not.
+        let delete = tokio::spawn({
+            let store = store.clone();
+            async move { store.delete().await }
+        });
+        waiting.changed().await.unwrap();
+        store.skip_keychain();
+        assert_eq!(delete.await.unwrap(), Err(StoreError::Skipped));
     }
 
     #[tokio::test]
     async fn overtaken_actions_leave_the_store_alone() {
-        let k = keychain(0);
-        let store = SessionStore::new(Some(k.clone()), QUICK);
+        let k = Arc::new(FakeKeychain::default());
+        let store = store(&k, QUICK);
         assert_eq!(
             store.save_if(|| false, &session("late")).await,
             Err(Superseded)
         );
-        assert_eq!(k.memory.load().unwrap(), None);
+        assert_eq!(k.stored(), None);
 
         store.save_if(|| true, &session("newer")).await.unwrap();
         // A restore that read "older" must neither replace nor delete "newer".
@@ -407,61 +381,59 @@ mod tests {
             Err(Superseded)
         );
         store.delete_if(&session("older")).await.unwrap();
-        assert_eq!(k.memory.load().unwrap(), Some(session("newer")));
+        assert_eq!(k.stored(), Some(session("newer")));
         store.delete_if(&session("newer")).await.unwrap();
-        assert_eq!(k.memory.load().unwrap(), None);
+        assert_eq!(k.stored(), None);
     }
 
     #[tokio::test]
     async fn a_rotated_session_the_keychain_refuses_removes_the_retired_one() {
-        let k = keychain(0);
-        k.memory.save(&session("old")).unwrap();
-        let refusing_saves = Arc::new(RefusingSaves(k.clone()));
-        let store = SessionStore::new(Some(refusing_saves), QUICK);
+        let k = Arc::new(FakeKeychain::holding(session("old")));
+        k.refuse_saves(true);
+        let store = store(&k, QUICK);
         assert_eq!(
             store.replace(&session("old"), &session("new")).await,
-            Ok(Remembered::NoKeychain)
+            Ok(Some(NotRemembered::NoKeychain))
         );
-        assert_eq!(k.memory.load().unwrap(), None, "the retired entry is gone");
-        assert_eq!(store.load().await, Some(session("new")), "kept in memory");
-    }
-
-    /// Reads and deletes, refuses to save.
-    struct RefusingSaves(Arc<Keychain>);
-
-    impl TokenStore for RefusingSaves {
-        fn load(&self) -> Result<Option<StoredSession>, StoreError> {
-            self.0.load()
-        }
-        fn save(&self, _: &StoredSession) -> Result<Fit, StoreError> {
-            Err(StoreError::Unavailable("locked".into()))
-        }
-        fn delete(&self) -> Result<(), StoreError> {
-            self.0.delete()
-        }
+        assert_eq!(k.stored(), None, "the retired entry is gone");
+        assert_eq!(
+            store.load().await,
+            Ok(Some(session("new"))),
+            "kept in memory"
+        );
     }
 
     #[tokio::test]
-    async fn sign_out_clears_the_keychain_even_after_falling_back() {
-        let k = keychain(0);
-        let store = SessionStore::new(Some(k.clone()), QUICK);
-        store.save_if(|| true, &session("a")).await.unwrap();
-        // The keychain stops answering saves: memory takes over for the new session.
-        store.fall_back(&StoreError::Unavailable("gone".into()));
-        store.save_if(|| true, &session("b")).await.unwrap();
-        store.delete().await.unwrap();
+    async fn a_keychain_that_cannot_be_read_does_not_block_a_rotation() {
+        let k = Arc::new(FakeKeychain::holding(session("old")));
+        k.refuse_loads(true);
+        let store = store(&k, QUICK);
         assert_eq!(
-            k.memory.load().unwrap(),
-            None,
-            "the keychain's copy is gone too"
+            store.replace(&session("old"), &session("new")).await,
+            Ok(Some(NotRemembered::NoKeychain))
         );
-        assert_eq!(store.load().await, None);
+        assert_eq!(store.load().await, Ok(Some(session("new"))));
+    }
+
+    #[tokio::test]
+    async fn sign_out_clears_the_keychain_even_when_sessions_are_in_memory() {
+        let k = Arc::new(FakeKeychain::holding(session("earlier run")));
+        let in_memory = SessionStore::new(Some(k.clone()), false, QUICK);
+        assert_eq!(
+            in_memory.load().await,
+            Ok(None),
+            "memory is used, not the keychain"
+        );
+        in_memory.save_if(|| true, &session("b")).await.unwrap();
+        in_memory.delete().await.unwrap();
+        assert_eq!(k.stored(), None, "the keychain's copy is gone too");
+        assert_eq!(in_memory.load().await, Ok(None));
 
         // A keychain that may hold a session and cannot be cleared is reported.
-        let k = keychain(0);
-        let store = SessionStore::new(Some(k.clone()), QUICK);
-        store.save_if(|| true, &session("a")).await.unwrap();
-        k.refuses.store(true, Ordering::SeqCst);
-        assert!(store.delete().await.is_err());
+        let k = Arc::new(FakeKeychain::default());
+        let kept = store(&k, QUICK);
+        kept.save_if(|| true, &session("a")).await.unwrap();
+        k.refuse_deletes(true);
+        assert!(kept.delete().await.is_err());
     }
 }

@@ -3,7 +3,7 @@
 
 use std::sync::Mutex;
 
-use super::stored::{Fit, StoredSession};
+use super::stored::StoredSession;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {
@@ -21,7 +21,7 @@ pub enum StoreError {
 /// Blocking calls: run them off the UI thread, through [`super::SessionStore`].
 pub trait TokenStore: Send + Sync {
     fn load(&self) -> Result<Option<StoredSession>, StoreError>;
-    fn save(&self, session: &StoredSession) -> Result<Fit, StoreError>;
+    fn save(&self, session: &StoredSession) -> Result<(), StoreError>;
     fn delete(&self) -> Result<(), StoreError>;
 }
 
@@ -44,9 +44,9 @@ impl TokenStore for MemoryStore {
         Ok(self.slot().clone())
     }
 
-    fn save(&self, session: &StoredSession) -> Result<Fit, StoreError> {
+    fn save(&self, session: &StoredSession) -> Result<(), StoreError> {
         *self.slot() = Some(session.clone());
-        Ok(Fit::Whole)
+        Ok(())
     }
 
     fn delete(&self) -> Result<(), StoreError> {

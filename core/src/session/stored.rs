@@ -6,8 +6,9 @@ use serde_json::{json, Value};
 use url::Url;
 use zeroize::Zeroizing;
 
-use crate::flow::client::token_expiry;
-use crate::flow::{AccessToken, Endpoints, RefreshToken, TokenResponse};
+use crate::flow::{
+    AccessToken, DeviceFlowClient, Endpoints, FlowError, RefreshToken, TokenResponse,
+};
 
 /// Who and where the tokens were issued for. A session is used only while the settings
 /// still send its tokens to these origins with this client id: after a change of platform,
@@ -36,6 +37,27 @@ impl Binding {
             api_origin: origin(&endpoints.profile),
         }
     }
+
+    /// Where `client` sends tokens now (reading the server's metadata if not done yet).
+    pub async fn of(client: &DeviceFlowClient) -> Result<Self, FlowError> {
+        Ok(Self::new(
+            &client.settings().client_id,
+            client.endpoints().await?,
+        ))
+    }
+}
+
+/// When a token stops being valid: `created_at + expires_in` when the server says when it
+/// was made (and that is not in the future), else from now.
+pub fn token_expiry(token: &TokenResponse, now: SystemTime) -> Option<SystemTime> {
+    let expires_in = token.expires_in?;
+    let created = token
+        .created_at
+        .and_then(|s| u64::try_from(s).ok())
+        .map(|s| UNIX_EPOCH + Duration::from_secs(s))
+        .filter(|c| *c <= now + Duration::from_secs(300))
+        .unwrap_or(now);
+    Some(created + expires_in)
 }
 
 /// What is needed to resume a session without a new sign-in.
@@ -47,14 +69,6 @@ pub struct StoredSession {
     /// When the access token stops working, in seconds since the Unix epoch.
     pub expires_at: Option<u64>,
     pub binding: Binding,
-}
-
-/// How much of a session a keychain entry holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Fit {
-    Whole,
-    /// Without the access token, which a refresh replaces at the next start.
-    WithoutAccessToken,
 }
 
 /// The keychain's payload, format 2.
@@ -93,17 +107,18 @@ impl StoredSession {
 
     /// The keychain's payload, no longer than `max_len` bytes when the keychain has a limit
     /// (Windows' Credential Manager: 2,560). When the whole session does not fit, the access
-    /// token is left out; when even that does not fit, `None`. The one place where tokens
-    /// are written out on purpose; the text is wiped when dropped.
-    pub fn to_payload(&self, max_len: Option<usize>) -> Option<(Zeroizing<String>, Fit)> {
+    /// token is left out (a refresh replaces it at the next start); when even that does not
+    /// fit, `None`. The one place where tokens are written out on purpose; the text is wiped
+    /// when dropped.
+    pub fn to_payload(&self, max_len: Option<usize>) -> Option<Zeroizing<String>> {
         let fits = |text: &Zeroizing<String>| max_len.is_none_or(|max| text.len() <= max);
         let whole = self.payload(true);
         if fits(&whole) {
-            return Some((whole, Fit::Whole));
+            return Some(whole);
         }
         // Without a refresh token, a session without its access token is nothing.
         let lean = self.refresh_token.is_some().then(|| self.payload(false))?;
-        fits(&lean).then_some((lean, Fit::WithoutAccessToken))
+        fits(&lean).then_some(lean)
     }
 
     fn payload(&self, with_access_token: bool) -> Zeroizing<String> {
@@ -175,8 +190,7 @@ mod tests {
     #[test]
     fn payload_round_trip_and_garbage() {
         let s = session("a", Some("r"), Some(42));
-        let (payload, fit) = s.to_payload(None).unwrap();
-        assert_eq!(fit, Fit::Whole);
+        let payload = s.to_payload(None).unwrap();
         assert_eq!(StoredSession::from_payload(&payload), Some(s.clone()));
         assert_eq!(StoredSession::from_payload("not json"), None);
         // Format 1 (no binding) is not used: the learner signs in again.
@@ -197,14 +211,18 @@ mod tests {
     fn jwt_sized_sessions_fit_windows_credential_manager() {
         const WINDOWS: Option<usize> = Some(2560);
         let jwt = |len: usize| format!("eyJhbGciOiJSUzI1NiJ9.{}.sig", "x".repeat(len));
+        let kept = |s: &StoredSession, max| {
+            s.to_payload(max).map(|payload| {
+                let back = StoredSession::from_payload(&payload).unwrap();
+                (payload.len(), back)
+            })
+        };
         let small = session(&jwt(700), Some(&jwt(600)), Some(1));
-        assert_eq!(small.to_payload(WINDOWS).unwrap().1, Fit::Whole);
+        assert_eq!(kept(&small, WINDOWS).unwrap().1, small, "kept whole");
 
         let big = session(&jwt(1800), Some(&jwt(900)), Some(1));
-        let (payload, fit) = big.to_payload(WINDOWS).unwrap();
-        assert_eq!(fit, Fit::WithoutAccessToken);
-        assert!(payload.len() <= 2560, "{}", payload.len());
-        let back = StoredSession::from_payload(&payload).unwrap();
+        let (len, back) = kept(&big, WINDOWS).unwrap();
+        assert!(len <= 2560, "{len}");
         assert_eq!(back.access_token, None);
         assert_eq!(back.refresh_token, big.refresh_token);
         assert!(
@@ -212,7 +230,7 @@ mod tests {
             "refreshed at the next start"
         );
         // Elsewhere the whole session is kept.
-        assert_eq!(big.to_payload(None).unwrap().1, Fit::Whole);
+        assert_eq!(kept(&big, None).unwrap().1, big);
 
         // Too large even without the access token, or nothing to refresh with: not kept.
         assert_eq!(
@@ -220,6 +238,20 @@ mod tests {
             None
         );
         assert_eq!(session(&jwt(3000), None, None).to_payload(WINDOWS), None);
+    }
+
+    #[test]
+    fn expiry_uses_created_at_when_sane() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let mut t = crate::flow::protocol::parse_token(
+            br#"{"access_token":"a","expires_in":100,"created_at":999950}"#,
+        )
+        .unwrap();
+        assert_eq!(token_expiry(&t, now), Some(now + Duration::from_secs(50)));
+        t.created_at = Some(9_999_999_999);
+        assert_eq!(token_expiry(&t, now), Some(now + Duration::from_secs(100)));
+        t.expires_in = None;
+        assert_eq!(token_expiry(&t, now), None);
     }
 
     #[test]

@@ -89,6 +89,14 @@ pub enum ConfigError {
 }
 
 impl ConfigError {
+    pub fn file(path: &std::path::Path, line: Option<usize>, problem: impl Into<String>) -> Self {
+        Self::File {
+            path: path.to_owned(),
+            line,
+            problem: problem.into(),
+        }
+    }
+
     /// True when the platform simply has not been chosen yet (first start).
     pub fn is_not_configured(&self) -> bool {
         matches!(self, Self::Missing(Key::AuthUrl | Key::ClientId))

@@ -5,7 +5,7 @@
 //! file, and what the build was made with (a distribution file). A setting that belongs to
 //! a platform (its API address, endpoints, scope, client id…) is taken only from a layer
 //! that names no other platform, so one platform's settings are never sent with another's
-//! tokens.
+//! tokens; and a locked platform address locks them all.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -17,7 +17,7 @@ use super::key::Key;
 use super::raw::{read_text, toml_error, RawSettings};
 
 /// Where a setting's value came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::EnumIter)]
 #[serde(rename_all = "snake_case")]
 pub enum Layer {
     /// Set by the school in the machine-wide file, and locked.
@@ -41,13 +41,24 @@ pub enum Locks {
     Keys(BTreeSet<Key>),
 }
 
+impl Layer {
+    /// The layers a learner can change; they do not count for a locked setting.
+    fn is_learners(self) -> bool {
+        matches!(self, Layer::Flags | Layer::Environment | Layer::File)
+    }
+}
+
 impl Locks {
-    pub fn contains(&self, key: Key) -> bool {
-        match self {
+    /// Whether `key` is locked, named or not: a locked platform address locks every
+    /// setting that belongs to the platform too, so the learner cannot send its tokens
+    /// elsewhere.
+    pub fn covers(&self, key: Key) -> bool {
+        let named = |key| match self {
             Locks::None => false,
             Locks::All => true,
             Locks::Keys(keys) => keys.contains(&key),
-        }
+        };
+        named(key) || (key.follows_platform() && named(Key::AuthUrl))
     }
 }
 
@@ -63,11 +74,7 @@ impl Managed {
     pub fn parse(text: &str, path: &Path) -> Result<Managed, ConfigError> {
         let mut table: toml::Table =
             toml::from_str(text).map_err(|e| toml_error(&e, text, path))?;
-        let problem = |problem: String| ConfigError::File {
-            path: path.to_owned(),
-            line: None,
-            problem,
-        };
+        let problem = |problem: String| ConfigError::file(path, None, problem);
         let locks = match table.remove("locked") {
             None | Some(toml::Value::Boolean(false)) => Locks::None,
             Some(toml::Value::Boolean(true)) => Locks::All,
@@ -124,7 +131,7 @@ impl Merged {
     }
 
     pub fn is_locked(&self, key: Key) -> bool {
-        self.locks.contains(key)
+        self.locks.covers(key)
     }
 }
 
@@ -139,7 +146,7 @@ fn same_platform(a: &str, b: &str) -> bool {
 impl Sources {
     pub fn merge(&self) -> Merged {
         let locks = &self.managed.locks;
-        // Strongest first; the learner's layers do not count for a locked setting.
+        // Strongest first.
         let layers = [
             (Layer::Flags, &self.flags),
             (Layer::Environment, &self.env),
@@ -147,38 +154,33 @@ impl Sources {
             (Layer::Managed, &self.managed.settings),
             (Layer::Build, &self.build),
         ];
-        let counts = |key: Key, layer: Layer| {
-            !locks.contains(key) || matches!(layer, Layer::Managed | Layer::Build)
+        // The first layer that may give `key` a value and does, skipping a layer that names
+        // another platform than `platform` for a setting that belongs to one.
+        let pick = |key: Key, platform: Option<&str>| {
+            layers.iter().find_map(|(layer, raw)| {
+                let elsewhere = key.follows_platform()
+                    && raw
+                        .get(Key::AuthUrl)
+                        .zip(platform)
+                        .is_some_and(|(own, used)| !same_platform(own, used));
+                if elsewhere || (locks.covers(key) && layer.is_learners()) {
+                    return None;
+                }
+                raw.get(key).map(|value| (*layer, value))
+            })
         };
+        let platform = pick(Key::AuthUrl, None).map(|(_, value)| value);
         let mut merged = Merged {
             locks: locks.clone(),
             ..Merged::default()
         };
-        let platform = layers
-            .iter()
-            .filter(|(layer, _)| counts(Key::AuthUrl, *layer))
-            .find_map(|(_, raw)| raw.get(Key::AuthUrl))
-            .map(str::to_owned);
         for key in Key::all() {
-            let found = layers.iter().find_map(|(layer, raw)| {
-                let other_platform = key.follows_platform()
-                    && raw
-                        .get(Key::AuthUrl)
-                        .zip(platform.as_deref())
-                        .is_some_and(|(own, used)| !same_platform(own, used));
-                let value = raw
-                    .get(key)
-                    .filter(|_| counts(key, *layer) && !other_platform)?;
-                Some((*layer, value))
-            });
-            if let Some((layer, value)) = found {
-                let layer = if layer == Layer::Managed && locks.contains(key) {
-                    Layer::Locked
-                } else {
-                    layer
-                };
+            if let Some((layer, value)) = pick(key, platform) {
+                let locked = layer == Layer::Managed && locks.covers(key);
                 merged.raw.set(key, value);
-                merged.from.insert(key, layer);
+                merged
+                    .from
+                    .insert(key, if locked { Layer::Locked } else { layer });
             }
         }
         merged
@@ -306,8 +308,8 @@ mod tests {
                 );
                 for other in Key::all().filter(|k| *k != locked && *k != Key::AuthUrl) {
                     let expected = if locked == Key::AuthUrl && other.follows_platform() {
-                        // The learner named another platform: its settings are not used.
-                        Layer::Managed
+                        // A locked platform locks its settings: the school's are used.
+                        Layer::Locked
                     } else {
                         layer
                     };
@@ -359,6 +361,35 @@ mod tests {
         assert_eq!(env.merge().raw.get(Key::ClientId), Some("env-app"));
     }
 
+    /// A locked address: a learner's layer that names no platform still cannot send the
+    /// platform's tokens elsewhere.
+    #[test]
+    fn a_locked_platform_keeps_its_own_endpoints() {
+        let s = Sources {
+            managed: Managed {
+                settings: RawSettings::default()
+                    .with(Key::AuthUrl, "https://campus.example")
+                    .with(Key::ClientId, "campus"),
+                locks: Locks::Keys([Key::AuthUrl].into()),
+            },
+            env: RawSettings::default()
+                .with(Key::TokenEndpoint, "https://evil.example/token")
+                .with(Key::ClientId, "mine")
+                .with(Key::TokenStore, "memory"),
+            ..Sources::default()
+        };
+        let merged = s.merge();
+        assert_eq!(merged.raw.get(Key::TokenEndpoint), None);
+        assert_eq!(merged.raw.get(Key::ClientId), Some("campus"));
+        assert_eq!(merged.from[&Key::ClientId], Layer::Locked);
+        assert!(merged.is_locked(Key::ClientId));
+        assert_eq!(
+            merged.raw.get(Key::TokenStore),
+            Some("memory"),
+            "not a platform setting"
+        );
+    }
+
     #[test]
     fn the_machine_wide_file() {
         let m = Managed::parse(
@@ -368,6 +399,11 @@ mod tests {
         .unwrap();
         assert_eq!(m.settings.get(Key::ClientId), Some("campus"));
         assert_eq!(m.locks, Locks::Keys([Key::AuthUrl, Key::ClientId].into()));
+        assert!(
+            m.locks.covers(Key::TokenEndpoint),
+            "the platform's settings with it"
+        );
+        assert!(!m.locks.covers(Key::TokenStore));
         assert_eq!(
             Managed::parse("locked = true\nscope = \"read\"", path())
                 .unwrap()

@@ -18,4 +18,4 @@ pub use check::{
 };
 pub use key::Key;
 pub use layers::{Layer, Locks, Managed, Merged, Sources};
-pub use raw::{backup_path, read_file, write_file, RawSettings};
+pub use raw::{read_file, write_file, RawSettings};

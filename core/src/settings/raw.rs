@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::check::ConfigError;
+use super::check::{check_url, ConfigError};
 use super::key::Key;
 
 /// Some settings, by name. Blank values count as unset.
@@ -56,7 +56,8 @@ impl RawSettings {
 
     /// Parses TOML; an error says which line is wrong.
     pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
-        toml::from_str(text).map_err(|e| toml_error(&e, text, path))
+        let table: toml::Table = toml::from_str(text).map_err(|e| toml_error(&e, text, path))?;
+        Self::from_table(table, text, path)
     }
 
     /// The settings in an already parsed TOML table; an error names the line of the key.
@@ -67,11 +68,7 @@ impl RawSettings {
     ) -> Result<Self, ConfigError> {
         let mut raw = Self::default();
         for (name, value) in table {
-            let problem = |problem: String| ConfigError::File {
-                path: path.to_owned(),
-                line: line_of(text, &name),
-                problem,
-            };
+            let problem = |problem| ConfigError::file(path, line_of(text, &name), problem);
             let key = Key::from_name(&name)
                 .ok_or_else(|| problem(format!("unknown setting `{name}`")))?;
             match value {
@@ -86,16 +83,26 @@ impl RawSettings {
         toml::to_string(self).unwrap_or_default()
     }
 
-    /// The learner chose a platform in the Settings view. When it is not `current` (the
-    /// platform in use), everything that belonged to the old platform is dropped: its API
-    /// address, endpoints, scope, allowed hosts and client id.
+    /// Whether these settings' own platform settings are for `auth_url`: when they name a
+    /// platform, it must be that one; when they name none, they apply to the one in force
+    /// (`current`).
+    pub fn is_for(&self, auth_url: &url::Url, current: Option<&url::Url>) -> bool {
+        match self.get(Key::AuthUrl) {
+            Some(own) => check_url(Key::AuthUrl, own).is_ok_and(|own| own == *auth_url),
+            None => current == Some(auth_url),
+        }
+    }
+
+    /// The learner chose a platform in the Settings view. Unless these settings were for
+    /// it (see [`RawSettings::is_for`]), everything that belonged to the old platform is
+    /// dropped: its API address, endpoints, scope, allowed hosts and client id.
     pub fn choose_platform(
         &mut self,
         auth_url: &url::Url,
         current: Option<&url::Url>,
         client_id: Option<&str>,
     ) {
-        if current != Some(auth_url) {
+        if !self.is_for(auth_url, current) {
             for key in Key::all().filter(|k| k.follows_platform()) {
                 self.remove(key);
             }
@@ -112,11 +119,7 @@ pub(super) fn toml_error(e: &toml::de::Error, text: &str, path: &Path) -> Config
     let line = e
         .span()
         .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
-    ConfigError::File {
-        path: path.to_owned(),
-        line,
-        problem: e.message().to_owned(),
-    }
+    ConfigError::file(path, line, e.message().to_owned())
 }
 
 /// The line where `key` is set, counting from 1.
@@ -135,11 +138,7 @@ pub(super) fn read_text(path: &Path) -> Result<Option<String>, ConfigError> {
     match std::fs::read_to_string(path) {
         Ok(text) => Ok(Some(text)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(ConfigError::File {
-            path: path.to_owned(),
-            line: None,
-            problem: e.to_string(),
-        }),
+        Err(e) => Err(ConfigError::file(path, None, e.to_string())),
     }
 }
 
@@ -151,29 +150,36 @@ pub fn read_file(path: &Path) -> Result<RawSettings, ConfigError> {
     }
 }
 
-/// Where a file that could not be read is kept before it is replaced.
-pub fn backup_path(path: &Path) -> PathBuf {
-    let mut name = path.file_name().unwrap_or_default().to_owned();
-    name.push(".bak");
-    path.with_file_name(name)
+/// Keeps a copy of a file that could not be read, next to it, before it is replaced:
+/// `config.toml.bak`, or `config.toml.bak.2` and on when earlier copies are there.
+fn keep(path: &Path) -> std::io::Result<PathBuf> {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let backup = (1..)
+        .map(|n| match n {
+            1 => path.with_file_name(format!("{name}.bak")),
+            n => path.with_file_name(format!("{name}.bak.{n}")),
+        })
+        .find(|candidate| !candidate.exists())
+        .expect("a free name");
+    std::fs::copy(path, &backup)?;
+    Ok(backup)
 }
 
-/// Writes the learner's settings file (creating its folder). A file that is there but does
-/// not parse is never lost: it is kept next to it as `config.toml.bak` first. The new file
-/// is written beside and renamed over the old one, so a crash leaves one or the other.
+/// Writes the learner's settings file (creating its folder). A file that is there but
+/// cannot be read or does not parse is never lost: it is kept next to it first. The new
+/// file is written beside and renamed over the old one, so a crash leaves one or the other.
 pub fn write_file(path: &Path, raw: &RawSettings) -> Result<(), ConfigError> {
-    let fail = |e: std::io::Error| ConfigError::File {
-        path: path.to_owned(),
-        line: None,
-        problem: e.to_string(),
-    };
+    let fail = |e: std::io::Error| ConfigError::file(path, None, e.to_string());
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(fail)?;
     }
-    if let Ok(Some(text)) = read_text(path) {
-        if RawSettings::parse(&text, path).is_err() {
-            std::fs::copy(path, backup_path(path)).map_err(fail)?;
-        }
+    let unreadable = match read_text(path) {
+        Ok(Some(text)) => RawSettings::parse(&text, path).is_err(),
+        Ok(None) => false,
+        Err(_) => true,
+    };
+    if unreadable {
+        keep(path).map_err(fail)?;
     }
     let mut temporary = path.as_os_str().to_owned();
     temporary.push(".new");
@@ -230,20 +236,27 @@ mod tests {
     fn a_broken_file_is_kept_before_it_is_replaced() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sub/config.toml");
+        let kept = |name: &str| std::fs::read(dir.path().join("sub").join(name)).ok();
         assert_eq!(read_file(&path).unwrap(), RawSettings::default());
         let good = RawSettings::default().with(Key::AuthUrl, "https://a.example");
         write_file(&path, &good).unwrap();
         assert_eq!(read_file(&path).unwrap(), good);
-        assert!(!backup_path(&path).exists(), "nothing to keep");
+        assert_eq!(kept("config.toml.bak"), None, "nothing to keep");
 
         std::fs::write(&path, "auth_url = \"https://a.example\"\nbroken\n").unwrap();
         assert!(read_file(&path).is_err());
         write_file(&path, &good).unwrap();
         assert_eq!(
-            std::fs::read_to_string(backup_path(&path)).unwrap(),
-            "auth_url = \"https://a.example\"\nbroken\n"
+            kept("config.toml.bak").unwrap(),
+            b"auth_url = \"https://a.example\"\nbroken\n"
         );
         assert_eq!(read_file(&path).unwrap(), good);
+
+        // Not even text: kept too, and the first copy is not overwritten.
+        std::fs::write(&path, [0xff, 0xfe, 0x00]).unwrap();
+        write_file(&path, &good).unwrap();
+        assert_eq!(kept("config.toml.bak.2").unwrap(), vec![0xff, 0xfe, 0x00]);
+        assert!(kept("config.toml.bak").unwrap().starts_with(b"auth_url"));
     }
 
     #[test]
@@ -262,6 +275,15 @@ mod tests {
         let mut same = file.clone();
         same.choose_platform(&old, Some(&old), None);
         assert_eq!(same, file);
+        // The file is for another platform than the one in force (say, locked by the
+        // school): saving the platform in force drops the file's own platform settings.
+        let mut other = file.clone();
+        other.choose_platform(&new, Some(&new), None);
+        assert_eq!(other.get(Key::TokenEndpoint), None);
+        assert_eq!(other.get(Key::ClientId), None);
+        // A file that names no platform applies to the one in force.
+        let bare = RawSettings::default().with(Key::Scope, "read");
+        assert!(bare.is_for(&old, Some(&old)) && !bare.is_for(&new, Some(&old)));
 
         let mut switched = file.clone();
         switched.choose_platform(&new, Some(&old), Some(" new-app "));

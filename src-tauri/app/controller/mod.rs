@@ -1,6 +1,7 @@
 //! What each command does to the app's [`State`], and the background tasks that carry it
 //! out. Views are pushed to the window over the channel it connected with; secrets stay
-//! here. By job: [`sign_in`], [`session`] (restore and sign-out), [`settings`], [`overlays`].
+//! here. By job: [`sign_in`], [`session`] (restore, sign-out, the keychain's waits),
+//! [`settings`], [`overlays`].
 
 mod overlays;
 mod session;
@@ -9,13 +10,28 @@ mod sign_in;
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use passerelle_core::flow::FlowError;
 use tauri::ipc::Channel;
 
 use super::desktop::Desktop;
 use super::launch::Launch;
-use super::state::{Phase, Retry, State, Task};
+use super::state::{Phase, Platform, Retry, State, Task};
 use super::view::{ErrorView, View};
 use super::words::Kind;
+
+/// The error view for `error`, and what Try again does.
+fn failed(retry: Retry, error: &FlowError) -> Phase {
+    let kind = Kind::from(error);
+    tracing::warn!(kind = kind.name(), %error, "failed");
+    Phase::Failed {
+        error: ErrorView {
+            // A kept session stays until the learner signs out or it is restored.
+            can_go_back: retry != Retry::Restore,
+            ..ErrorView::new(kind, error.to_string())
+        },
+        retry,
+    }
+}
 
 /// Cheap to clone: every clone is the same app.
 #[derive(Clone)]
@@ -55,28 +71,30 @@ impl Controller {
 
     /// Applies `change` if `task` still owns the phase; false when it was overtaken.
     fn update(&self, task: Task, change: impl FnOnce(&mut State)) -> bool {
-        let mut state = self.lock();
-        if !state.owned_by(task) {
-            return false;
-        }
-        change(&mut state);
-        state.push();
-        true
+        self.change(|state| {
+            let owned = state.owned_by(task);
+            if owned {
+                change(state);
+            }
+            owned
+        })
     }
 
     fn owns(&self, task: Task) -> bool {
         self.lock().owned_by(task)
     }
 
-    fn fail(&self, task: Task, retry: Retry, kind: Kind, detail: String) {
-        tracing::warn!(kind = kind.name(), %detail, "failed");
-        self.update(task, |state| {
-            state.last_error = Some(kind);
-            state.phase = Phase::Failed {
-                error: ErrorView::new(kind, detail),
-                retry,
-            };
-        });
+    /// Starts a background task on the platform in use, giving it the phase `phase(task)`.
+    fn begin(&self, phase: impl FnOnce(Task) -> Phase) -> Option<(Platform, Task)> {
+        self.change(|state| {
+            let platform = state.platform.clone()?;
+            Some((platform, state.begin(phase)))
+        })
+    }
+
+    fn fail(&self, task: Task, retry: Retry, error: &FlowError) {
+        let phase = failed(retry, error);
+        self.update(task, |state| state.phase = phase);
     }
 
     /// The window connects once it has loaded; it gets the current view at once.
@@ -85,7 +103,7 @@ impl Controller {
     }
 
     pub fn view(&self) -> View {
-        self.lock().view()
+        View::of(&self.lock())
     }
 
     /// "Try again" after an error: a new code, the stored session, or the settings again.

@@ -35,7 +35,7 @@ impl Controller {
             std::env::consts::ARCH,
             platform,
             state.built_for.as_deref().unwrap_or("any platform"),
-            state.last_error.map_or("none", |k| k.name()),
+            state.error().map_or("none", |e| e.kind.name()),
             humantime::format_rfc3339_seconds(SystemTime::now()),
         )
     }

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use passerelle_core::flow::DeviceFlowClient;
+use passerelle_core::session;
 use passerelle_core::settings::{
     check_url, read_file, write_file, ConfigError, Key, Managed, RawSettings, Settings, Sources,
 };
@@ -119,10 +120,16 @@ impl Controller {
         }
     }
 
-    /// Shows the settings over the current view.
+    /// Shows the settings over the current view: from a calm view, and from a settings
+    /// error only when the learner's own file is what Settings replaces.
     pub fn open_settings(&self) {
         self.change(|state| {
-            if state.phase.is_calm() && !matches!(state.phase, Phase::Setup) {
+            let allowed = match &state.phase {
+                Phase::Setup => false,
+                Phase::Broken(error) => error.can_open_settings,
+                phase => phase.is_calm(),
+            };
+            if allowed {
                 state.overlay = Some(Overlay::Settings);
             }
         });
@@ -138,8 +145,7 @@ impl Controller {
         let (current, locks) = {
             let state = self.lock();
             let form_open = state.overlay == Some(Overlay::Settings)
-                || (state.overlay.is_none()
-                    && matches!(state.phase, Phase::Setup | Phase::Broken(_)));
+                || (state.overlay.is_none() && matches!(state.phase, Phase::Setup));
             if !form_open {
                 return Err(CommandError::NotNow);
             }
@@ -150,38 +156,31 @@ impl Controller {
             (current, state.config.merged.clone())
         };
         let path = self.0.launch.config_file.clone().ok_or_else(|| {
-            CommandError::SaveFailed(ConfigError::File {
-                path: Default::default(),
-                line: None,
-                problem: "this system has no settings folder".into(),
-            })
+            CommandError::SaveFailed(ConfigError::file(
+                std::path::Path::new(""),
+                None,
+                "this system has no settings folder",
+            ))
         })?;
         let chosen = check_url(Key::AuthUrl, &auth_url)?;
         let client_id = Some(client_id.trim()).filter(|id| !id.is_empty());
-        if locks.is_locked(Key::AuthUrl)
-            && locks
-                .raw
-                .get(Key::AuthUrl)
-                .and_then(|a| check_url(Key::AuthUrl, a).ok())
-                != Some(chosen.clone())
-        {
-            return Err(CommandError::Locked(Key::AuthUrl));
-        }
         if client_id.is_some() && locks.is_locked(Key::ClientId) {
             return Err(CommandError::Locked(Key::ClientId));
         }
+        // Never without the school's locks: a machine-wide file that cannot be read now
+        // refuses the save.
+        let managed = Managed::read(&self.0.launch.managed_file)?;
         // A file that does not parse is replaced: `write_file` keeps it as a backup.
         let mut file = read_file(&path).unwrap_or_default();
         file.choose_platform(&chosen, current.as_ref(), client_id);
-        let managed = Managed::read(&self.0.launch.managed_file).unwrap_or_default();
         let config = config(&self.0.launch, managed, file.clone());
         let settings = match config.merged.settings() {
             Ok(settings) => settings,
             Err(ConfigError::Missing(Key::ClientId)) => return Err(CommandError::ClientIdNeeded),
             Err(e) => return Err(e.into()),
         };
-        // A flag or an environment variable outranks the learner's file: say so rather
-        // than save a choice that would not be used.
+        // A lock, a flag or an environment variable outranks the learner's file: say so
+        // rather than save a choice that would not be used.
         if settings.auth_url != chosen {
             return Err(CommandError::Locked(Key::AuthUrl));
         }
@@ -204,25 +203,15 @@ impl Controller {
         }
         let platform = platform_for(&self.0.launch, settings)?;
         // Leave the old platform first: its session ends, here and there.
-        let leaving = self.change(|state| {
-            state.overlay = None;
-            let old = state.platform.clone()?;
-            let task = state.begin();
-            match std::mem::replace(&mut state.phase, Phase::SigningOut(task)) {
-                Phase::SignedIn { session, .. } => Some((old, session.tokens)),
-                other => {
-                    state.phase = other;
-                    None
-                }
-            }
-        });
-        if let Some((old, tokens)) = leaving {
-            super::session::end_session(&old, &tokens).await;
+        let leaving = self.change(|state| Some((state.platform.clone()?, state.begin_sign_out()?)));
+        if let Some((old, (_, tokens))) = leaving {
+            session::end(&old.client, &old.store, &tokens).await;
         }
         self.change(|state| {
             state.config = config;
             state.platform = Some(platform);
             state.phase = Phase::SignedOut(None);
+            state.overlay = None;
         });
         self.watch_keychain();
         self.start();

@@ -5,35 +5,33 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use passerelle_core::flow::{FlowError, PendingSignIn, Verification};
-use passerelle_core::session::{Binding, Resumed, StoredSession};
+use passerelle_core::session::{self, Binding, Resumed, StoredSession};
 use tokio_util::sync::CancellationToken;
 
 use super::super::error::CommandError;
-use super::super::state::{Attempt, Phase, Platform, Retry, Step, Task};
+use super::super::state::{Attempt, Phase, Platform, Retry, State, Step, Task};
 use super::super::view::{CodeShown, Status};
-use super::super::words::not_remembered;
-use super::Controller;
+use super::super::words::Kind;
+use super::{failed, Controller};
 
 impl Controller {
     /// Starts a sign-in, unless one is already running.
     pub fn start_sign_in(&self) -> Result<(), CommandError> {
-        let mut state = self.lock();
-        match state.phase {
+        match self.lock().phase {
             Phase::SigningIn(_) => return Ok(()),
             Phase::SignedOut(_) | Phase::Failed { .. } => {}
             _ => return Err(CommandError::NotNow),
         }
-        let platform = state.platform.clone().ok_or(CommandError::NotConfigured)?;
-        let task = state.begin();
         let cancel = CancellationToken::new();
-        state.phase = Phase::SigningIn(Attempt {
-            task,
-            cancel: cancel.clone(),
-            step: Step::Asking,
-        });
-        state.overlay = None;
-        state.push();
-        drop(state);
+        let (platform, task) = self
+            .begin(|task| {
+                Phase::SigningIn(Attempt {
+                    task,
+                    cancel: cancel.clone(),
+                    step: Step::Asking,
+                })
+            })
+            .ok_or(CommandError::NotConfigured)?;
         let this = self.clone();
         tauri::async_runtime::spawn(async move { this.run_sign_in(platform, task, cancel).await });
         Ok(())
@@ -47,7 +45,7 @@ impl Controller {
         };
         let pending = match started {
             Ok(pending) => Arc::new(pending),
-            Err(e) => return self.fail(task, Retry::NewCode, (&e).into(), e.to_string()),
+            Err(e) => return self.fail(task, Retry::NewCode, &e),
         };
         let shown = CodeShown::new(
             &pending.authorization.user_code,
@@ -69,16 +67,16 @@ impl Controller {
         let token = match token {
             Ok(token) => token,
             Err(FlowError::Cancelled) => return,
-            Err(e) => return self.fail(task, Retry::NewCode, (&e).into(), e.to_string()),
+            Err(e) => return self.fail(task, Retry::NewCode, &e),
         };
-        let binding = match client.endpoints().await {
-            Ok(endpoints) => Binding::new(&client.settings().client_id, endpoints),
-            Err(e) => return self.fail(task, Retry::NewCode, (&e).into(), e.to_string()),
+        let binding = match Binding::of(client).await {
+            Ok(binding) => binding,
+            Err(e) => return self.fail(task, Retry::NewCode, &e),
         };
         let tokens = StoredSession::from_token(&token, binding, SystemTime::now());
         // From here a cancel must undo what is done: the window says "signing out" until
-        // the tokens are gone.
-        let approved = self.update(task, |state| {
+        // the tokens are gone (see `cancel_sign_in`).
+        let approved = self.finish(task, &cancel, |state| {
             if let Phase::SigningIn(attempt) = &mut state.phase {
                 if let Step::Code(_, shown) = &attempt.step {
                     let mut shown = shown.clone();
@@ -99,41 +97,56 @@ impl Controller {
             _ = cancel.cancelled() => return self.discard(&platform, task, &tokens, true).await,
             profile = client.fetch_profile(access) => profile,
         };
-        match profile {
-            Ok(profile) if wanted() => self.signed_in(task, &platform, Resumed { tokens, profile }),
-            Ok(_) => self.discard(&platform, task, &tokens, true).await,
-            Err(e) => {
-                // The tokens were kept: a restore can use them once the API answers.
-                self.fail(task, Retry::Restore, (&e).into(), e.to_string())
-            }
+        let not_remembered = platform.store.not_remembered().map(Kind::from);
+        let done = match profile {
+            Ok(profile) => self.finish(task, &cancel, |state| {
+                state.phase = Phase::SignedIn {
+                    session: Resumed {
+                        tokens: tokens.clone(),
+                        profile,
+                    },
+                    not_remembered,
+                }
+            }),
+            // The tokens are kept: a restore can use them once the API answers.
+            Err(e) => self.finish(task, &cancel, |state| {
+                state.phase = failed(Retry::Restore, &e)
+            }),
+        };
+        if !done {
+            self.discard(&platform, task, &tokens, true).await;
         }
     }
 
-    /// Ends a session nobody wants any more: removed if it was kept, revoked on the
-    /// platform; then, if this task still owns the window, signed out.
+    /// Applies `change` while the sign-in `task` is still running and not cancelled; false
+    /// when the learner cancelled it (the phase is then "signing out").
+    fn finish(
+        &self,
+        task: Task,
+        cancel: &CancellationToken,
+        change: impl FnOnce(&mut State),
+    ) -> bool {
+        self.change(|state| {
+            let running = matches!(&state.phase, Phase::SigningIn(a) if a.task == task)
+                && !cancel.is_cancelled();
+            if running {
+                change(state);
+            }
+            running
+        })
+    }
+
+    /// Ends the session of a sign-in nobody wants any more: removed if it was kept,
+    /// revoked; then, if this task still owns the window, signed out.
     async fn discard(&self, platform: &Platform, task: Task, tokens: &StoredSession, kept: bool) {
         tracing::info!("the sign-in was cancelled; its tokens are discarded");
-        if kept {
-            if let Err(e) = platform.store.delete_if(tokens).await {
-                tracing::warn!(error = %e, "the cancelled session could not be removed");
-            }
-        }
-        let _ = super::session::revoke(platform, tokens).await;
-        self.update(task, |state| state.phase = Phase::SignedOut(None));
+        let ended = session::discard(&platform.client, &platform.store, tokens, kept).await;
+        let notice = (ended == session::Ended::KeychainKept).then_some(Kind::KeychainNotCleared);
+        self.update(task, |state| state.phase = Phase::SignedOut(notice));
     }
 
-    pub(super) fn signed_in(&self, task: Task, platform: &Platform, resumed: Resumed) {
-        let remembered = platform.store.remembered();
-        self.update(task, |state| {
-            state.phase = Phase::SignedIn {
-                session: resumed,
-                not_remembered: not_remembered(remembered),
-            };
-        });
-    }
-
-    /// Cancel while signing in, and Back from an error. Once the tokens have arrived, the
-    /// sign-in's own task removes them before the window says "signed out".
+    /// Cancel while signing in, and Back from a sign-in's error. Once the tokens have
+    /// arrived, the sign-in's own task removes them before the window says "signed out".
     pub fn cancel_sign_in(&self) {
         self.change(|state| match &state.phase {
             Phase::SigningIn(attempt) => {
@@ -143,7 +156,9 @@ impl Controller {
                     _ => Phase::SignedOut(None),
                 };
             }
-            Phase::Failed { .. } => state.phase = Phase::SignedOut(None),
+            Phase::Failed { retry, .. } if *retry != Retry::Restore => {
+                state.phase = Phase::SignedOut(None)
+            }
             _ => {}
         });
     }

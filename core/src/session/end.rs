@@ -1,0 +1,78 @@
+//! Ending a session: removed from this computer first, so that quitting during a slow
+//! revocation leaves nothing behind; then revoked where its tokens were issued.
+
+use std::time::Duration;
+
+use super::session_store::SessionStore;
+use super::stored::{Binding, StoredSession};
+use crate::flow::{DeviceFlowClient, FlowError};
+
+/// The platform is told, but waited for no longer than this: the session is already gone
+/// from this computer.
+pub const REVOKE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How an ending went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// Removed here, and revoked on the platform.
+    Everywhere,
+    /// Removed here; the platform could not be told (it will end by itself).
+    HereOnly,
+    /// The keychain would not let go of it.
+    KeychainKept,
+}
+
+/// Ends a session: removed from every store, then revoked (RFC 7009) within
+/// [`REVOKE_TIMEOUT`].
+pub async fn end(client: &DeviceFlowClient, store: &SessionStore, tokens: &StoredSession) -> Ended {
+    let removed = store.delete().await;
+    finish(client, tokens, removed).await
+}
+
+/// Ends a session nobody wants any more (a cancelled sign-in's): removed if it was kept and
+/// is still the one kept, then revoked.
+pub async fn discard(
+    client: &DeviceFlowClient,
+    store: &SessionStore,
+    tokens: &StoredSession,
+    kept: bool,
+) -> Ended {
+    let removed = if kept {
+        store.delete_if(tokens).await
+    } else {
+        Ok(())
+    };
+    finish(client, tokens, removed).await
+}
+
+async fn finish(
+    client: &DeviceFlowClient,
+    tokens: &StoredSession,
+    removed: Result<(), super::StoreError>,
+) -> Ended {
+    let told = tokio::time::timeout(REVOKE_TIMEOUT, revoke(client, tokens)).await;
+    match (removed, told) {
+        (Err(e), _) => {
+            tracing::warn!(error = %e, "the session could not be removed from the keychain");
+            Ended::KeychainKept
+        }
+        (Ok(()), Ok(Ok(true))) => Ended::Everywhere,
+        (Ok(()), outcome) => {
+            tracing::warn!(?outcome, "the platform could not be told; ended here only");
+            Ended::HereOnly
+        }
+    }
+}
+
+/// Revokes the session on the platform — its refresh token, else its access token — but
+/// only where its tokens were issued for. True when the platform confirmed.
+pub async fn revoke(client: &DeviceFlowClient, tokens: &StoredSession) -> Result<bool, FlowError> {
+    if Binding::of(client).await? != tokens.binding {
+        return Ok(false);
+    }
+    match (&tokens.refresh_token, &tokens.access_token) {
+        (Some(refresh), _) => client.revoke(refresh).await,
+        (None, Some(access)) => client.revoke(access).await,
+        (None, None) => Ok(false),
+    }
+}

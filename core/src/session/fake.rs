@@ -1,0 +1,89 @@
+//! A stand-in keychain for tests: slow like one that asks to be unlocked, or refusing to
+//! read, save or delete. Compiled for the core's tests and with the `testing` feature.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use super::store::{MemoryStore, StoreError, TokenStore};
+use super::stored::{Binding, StoredSession};
+use crate::flow::AccessToken;
+
+#[derive(Default)]
+pub struct FakeKeychain {
+    inner: MemoryStore,
+    delay: Duration,
+    refuse_loads: AtomicBool,
+    refuse_saves: AtomicBool,
+    refuse_deletes: AtomicBool,
+}
+
+impl FakeKeychain {
+    pub fn holding(session: StoredSession) -> Self {
+        Self {
+            inner: MemoryStore::with(session),
+            ..Self::default()
+        }
+    }
+
+    /// Every call takes `delay`, as an unlock prompt would.
+    pub fn slow(self, delay: Duration) -> Self {
+        Self { delay, ..self }
+    }
+
+    pub fn refuse_loads(&self, refuse: bool) {
+        self.refuse_loads.store(refuse, Ordering::SeqCst);
+    }
+
+    pub fn refuse_saves(&self, refuse: bool) {
+        self.refuse_saves.store(refuse, Ordering::SeqCst);
+    }
+
+    pub fn refuse_deletes(&self, refuse: bool) {
+        self.refuse_deletes.store(refuse, Ordering::SeqCst);
+    }
+
+    /// What it holds, read without delay.
+    pub fn stored(&self) -> Option<StoredSession> {
+        self.inner.load().ok().flatten()
+    }
+
+    fn answer(&self, refuse: &AtomicBool) -> Result<(), StoreError> {
+        std::thread::sleep(self.delay);
+        if refuse.load(Ordering::SeqCst) {
+            return Err(StoreError::Unavailable("locked".into()));
+        }
+        Ok(())
+    }
+}
+
+impl TokenStore for FakeKeychain {
+    fn load(&self) -> Result<Option<StoredSession>, StoreError> {
+        self.answer(&self.refuse_loads)?;
+        self.inner.load()
+    }
+
+    fn save(&self, session: &StoredSession) -> Result<(), StoreError> {
+        self.answer(&self.refuse_saves)?;
+        self.inner.save(session)
+    }
+
+    fn delete(&self) -> Result<(), StoreError> {
+        self.answer(&self.refuse_deletes)?;
+        self.inner.delete()
+    }
+}
+
+/// A session told apart by its access token, for tests of the store.
+pub fn session(access: &str) -> StoredSession {
+    StoredSession {
+        access_token: Some(AccessToken::new(access)),
+        refresh_token: None,
+        expires_at: None,
+        binding: Binding {
+            client_id: "c".into(),
+            token_origin: "https://a.example".into(),
+            revocation_origin: None,
+            api_origin: "https://a.example".into(),
+        },
+    }
+}
