@@ -1,8 +1,8 @@
 //! `cargo run --example demo`: starts the demo platform on a free loopback port and opens
 //! Passerelle configured for it. Sign in to the demo in your browser with the account the
 //! verification page shows. The demo lives only in this example, never in the app itself;
-//! it keeps its session in memory and its settings in a scratch file, so it never touches
-//! your own keychain or settings.
+//! it keeps its session in memory and its settings in a scratch folder removed at the end,
+//! so it never touches your own keychain or settings.
 
 use demo_platform::{DemoOptions, DemoPlatform, DEMO_CLIENT_ID};
 use passerelle::app::{self, Launch};
@@ -27,6 +27,7 @@ fn main() {
             .with(Key::ClientId, DEMO_CLIENT_ID)
             .with(Key::TokenStore, "memory"),
     );
-    launch.config_file = Some(std::env::temp_dir().join("passerelle-demo-config.toml"));
+    let scratch = tempfile::tempdir().expect("a scratch folder");
+    launch.config_file = Some(scratch.path().join("config.toml"));
     app::run(launch);
 }

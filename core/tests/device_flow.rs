@@ -72,7 +72,7 @@ async fn signs_in_after_approval_and_reads_the_profile() {
     approval.await.unwrap();
     assert_eq!(token.token_type, "Bearer");
     assert!(token.refresh_token.is_some() && token.created_at.is_some());
-    // Pending at least twice before the approval.
+    // Pending at least three times before the approval, 2.5 s in.
     let waits = progress
         .all()
         .iter()
@@ -199,7 +199,7 @@ async fn polling_survives_every_fault() {
     let mut tasks = Vec::new();
     for (fault, kind) in faults {
         let pending = client.start_sign_in().await.unwrap();
-        platform.decide(&pending.authorization.user_code, Decision::Approved);
+        assert!(platform.decide(&pending.authorization.user_code, Decision::Approved));
         tasks.push((fault, kind, pending));
     }
     for (fault, kind, pending) in tasks {
@@ -251,7 +251,7 @@ async fn an_error_in_a_200_is_still_an_error() {
     platform.faults().clear();
 
     let pending = client.start_sign_in().await.unwrap();
-    platform.decide(&pending.authorization.user_code, Decision::Denied);
+    assert!(platform.decide(&pending.authorization.user_code, Decision::Denied));
     platform
         .faults()
         .inject(Target::Token, Fault::ErrorIn200, 1);

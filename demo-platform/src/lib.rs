@@ -72,6 +72,21 @@ pub struct Hostile {
 
 pub const DEMO_CLIENT_ID: &str = "passerelle-demo";
 
+/// Codes that poll every second: quick tests.
+pub fn fast_options() -> DemoOptions {
+    DemoOptions {
+        interval: Duration::from_secs(1),
+        ..DemoOptions::default()
+    }
+}
+
+/// A demo platform on loopback, for tests: panics when it cannot listen.
+pub async fn running(options: DemoOptions) -> DemoPlatform {
+    DemoPlatform::start(options)
+        .await
+        .expect("the demo platform starts")
+}
+
 impl Default for DemoOptions {
     fn default() -> Self {
         Self {
@@ -89,7 +104,7 @@ impl Default for DemoOptions {
     }
 }
 
-/// Poll times and approval time of one device code, for the fault run's figures.
+/// When the token requests for one device code arrived, for the fault run's figures.
 #[derive(Debug, Clone, Default)]
 pub struct PollLog {
     pub polls: Vec<Instant>,
@@ -346,6 +361,8 @@ fn api_routes() -> Router<App> {
         .route("/oauth/userinfo", get(userinfo))
 }
 
+const INVALID_GRANT: &str = "The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.";
+
 fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
     (
         status,
@@ -480,7 +497,7 @@ async fn token_endpoint(State(app): State<App>, headers: HeaderMap, body: Bytes)
                 SlowDown => oauth_error(bad, "slow_down", "A variation of 'authorization_pending', the authorization server is still waiting for the user to approve the request, but polling should be slowed down."),
                 Denied => oauth_error(bad, "access_denied", "The resource owner or authorization server denied the request."),
                 Expired => oauth_error(bad, "expired_token", "The device code has expired."),
-                InvalidGrant => oauth_error(bad, "invalid_grant", "The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client."),
+                InvalidGrant => oauth_error(bad, "invalid_grant", INVALID_GRANT),
             }
         }
         Some("refresh_token") => {
@@ -488,9 +505,14 @@ async fn token_endpoint(State(app): State<App>, headers: HeaderMap, body: Bytes)
                 .get("refresh_token")
                 .map(String::as_str)
                 .unwrap_or("");
-            match app.store.lock().unwrap().refresh(&settings, refresh, &client_id) {
+            match app
+                .store
+                .lock()
+                .unwrap()
+                .refresh(&settings, refresh, &client_id)
+            {
                 Some(t) => token_json(&app, &t, settings.token_lifetime),
-                None => oauth_error(bad, "invalid_grant", "The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client."),
+                None => oauth_error(bad, "invalid_grant", INVALID_GRANT),
             }
         }
         _ => oauth_error(
@@ -576,11 +598,12 @@ async fn metadata(State(app): State<App>) -> Response {
     let h = &app.hostile;
     let issuer = h.issuer.as_deref().unwrap_or(&app.auth_base);
     let base = h.endpoints_at.as_deref().unwrap_or(&app.auth_base);
+    let (device, token, revoke) = oauth_paths(true);
     let mut meta = json!({
         "issuer": issuer,
-        "device_authorization_endpoint": format!("{base}/o2/device_authorization"),
-        "token_endpoint": format!("{base}/o2/token"),
-        "revocation_endpoint": format!("{base}/o2/revoke"),
+        "device_authorization_endpoint": format!("{base}{device}"),
+        "token_endpoint": format!("{base}{token}"),
+        "revocation_endpoint": format!("{base}{revoke}"),
         "grant_types_supported": ["urn:ietf:params:oauth:grant-type:device_code", "refresh_token"],
     });
     if h.no_device_endpoint {

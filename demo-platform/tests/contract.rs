@@ -3,28 +3,14 @@
 
 use std::time::Duration;
 
-use demo_platform::{Decision, DemoOptions, DemoPlatform, DEMO_CLIENT_ID};
-
-async fn platform(options: DemoOptions) -> DemoPlatform {
-    DemoPlatform::start(options)
-        .await
-        .expect("demo platform starts")
-}
-
-fn fast_options() -> DemoOptions {
-    DemoOptions {
-        interval: Duration::from_secs(1),
-        ..DemoOptions::default()
-    }
-}
+use demo_platform::{fast_options, running as platform, Decision, DemoOptions, DEMO_CLIENT_ID};
 
 #[tokio::test]
 async fn the_server_says_expired_token_once_then_invalid_grant() {
     // A client whose clock runs late: the server's answers decide.
     let platform = platform(DemoOptions {
         expires_in: Duration::from_secs(2),
-        interval: Duration::from_secs(1),
-        ..DemoOptions::default()
+        ..fast_options()
     })
     .await;
     let http = reqwest::Client::new();

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use demo_platform::{Decision, DemoOptions, DemoPlatform, DEMO_CLIENT_ID};
+use demo_platform::{Decision, DemoPlatform, DEMO_CLIENT_ID};
 use passerelle::app::desktop::Desktop;
 use passerelle::app::launch::StoreFactory;
 use passerelle::app::view::View;
@@ -41,19 +41,7 @@ impl Desktop for RecordingDesktop {
     }
 }
 
-/// Codes poll every second in tests, to keep them quick.
-pub fn fast_options() -> DemoOptions {
-    DemoOptions {
-        interval: Duration::from_secs(1),
-        ..DemoOptions::default()
-    }
-}
-
-pub async fn platform(options: DemoOptions) -> DemoPlatform {
-    DemoPlatform::start(options)
-        .await
-        .expect("demo platform starts")
-}
+pub use demo_platform::{fast_options, running as platform};
 
 pub fn raw_settings(platform: &DemoPlatform) -> RawSettings {
     RawSettings::default()

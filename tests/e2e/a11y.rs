@@ -185,7 +185,7 @@ async fn every_state_passes_axe_in_both_languages_and_themes() {
         // Each error a sign-in can end in.
         app.click("sign-in").await;
         let code = app.wait_text("user-code", |t| !t.is_empty()).await;
-        platform.decide(&code, Decision::Denied);
+        assert!(platform.decide(&code, Decision::Denied));
         wait_state(&app, "view-error").await;
         axe(&app, &format!("error-denied-{tag}")).await;
         app.click("back").await;
@@ -434,7 +434,7 @@ async fn twice_the_text_in_the_smallest_window() {
     app.click("sign-in").await;
     let code = app.wait_text("user-code", |t| !t.is_empty()).await;
     check("code-shown").await;
-    platform.decide(&code, Decision::Denied);
+    assert!(platform.decide(&code, Decision::Denied));
     app.wait_visible("error").await;
     check("error").await;
     app.click("back").await;
@@ -446,7 +446,7 @@ async fn twice_the_text_in_the_smallest_window() {
     check("about").await;
     app.click("about-close").await;
     let code = signed_out_to_code(&app).await;
-    platform.decide(&code, Decision::Approved);
+    assert!(platform.decide(&code, Decision::Approved));
     app.wait_visible("profile-name").await;
     check("profile").await;
     app.close().await;

@@ -585,16 +585,4 @@ pub async fn sign_in(app: &App, platform: &demo_platform::DemoPlatform) -> Strin
     app.wait_text("profile-name", |t| !t.is_empty()).await
 }
 
-/// The demo platform, polling every second.
-pub async fn platform(options: demo_platform::DemoOptions) -> demo_platform::DemoPlatform {
-    demo_platform::DemoPlatform::start(options)
-        .await
-        .expect("demo platform starts")
-}
-
-pub fn fast_options() -> demo_platform::DemoOptions {
-    demo_platform::DemoOptions {
-        interval: Duration::from_secs(1),
-        ..demo_platform::DemoOptions::default()
-    }
-}
+pub use demo_platform::{fast_options, running as platform};

@@ -4,25 +4,13 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use demo_platform::{Decision, DemoOptions, DemoPlatform, DEMO_CLIENT_ID};
+use demo_platform::{Decision, DemoPlatform, DEMO_CLIENT_ID};
 use passerelle_core::flow::http::Timeouts;
 use passerelle_core::flow::{DeviceFlowClient, PollProgress, TokenResponse};
 use passerelle_core::settings::{Key, RawSettings, Settings};
 use tokio_util::sync::CancellationToken;
 
-/// Codes poll every second in tests, to keep them quick.
-pub fn fast_options() -> DemoOptions {
-    DemoOptions {
-        interval: Duration::from_secs(1),
-        ..DemoOptions::default()
-    }
-}
-
-pub async fn platform(options: DemoOptions) -> DemoPlatform {
-    DemoPlatform::start(options)
-        .await
-        .expect("demo platform starts")
-}
+pub use demo_platform::{fast_options, running as platform};
 
 pub fn raw_settings(platform: &DemoPlatform) -> RawSettings {
     RawSettings::default()
