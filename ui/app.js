@@ -153,7 +153,7 @@ function memberSince(value) {
 function renderSetup(view, entering) {
   $("setup-title").textContent = t(view.first_run ? "setup_title" : "settings_title");
   $("setup-cancel").hidden = view.first_run;
-  $("setup-switch").hidden = view.first_run;
+  $("setup-switch").hidden = view.first_run || view.locked.includes("auth_url");
   $("setup-managed").hidden = !view.managed;
   const address = $("setup-auth-url");
   const addressLocked = view.locked.includes("auth_url");
@@ -226,6 +226,7 @@ function renderCodeShown(view) {
     spoken = { minuteLeft: false, status: view.status.kind };
     renderCode(view.user_code);
     $("code-lead").textContent = t(view.trusted ? "code_lead" : "code_lead_manual");
+    $("manual-hint").textContent = t(view.trusted ? "manual_hint" : "manual_hint_only");
     $("verification-uri").textContent = view.verification_uri;
     $("verification-uri").classList.toggle("untrusted", !view.trusted);
     const qr = $("qr-code");

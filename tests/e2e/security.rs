@@ -136,6 +136,7 @@ async fn a_verification_page_elsewhere_is_only_shown_with_a_warning() {
         .await;
     assert!(src.is_null(), "no image was ever set: {src}");
     app.screenshot("14-untrusted-page").await;
+    super::a11y::axe(&app, "untrusted-page").await;
     app.close().await;
 }
 
