@@ -337,7 +337,7 @@ async fn a_locked_keychain_is_waited_for() {
     })
     .await;
     h.call("skip_keychain").unwrap();
-    assert_eq!(h.signed_out().await, None);
+    assert_eq!(h.signed_out().await, Some(Kind::KeychainUnread));
     h.sign_in_and_decide(&platform, Decision::Approved).await;
     let View::SignedIn { not_remembered, .. } = h.signed_in().await else {
         unreachable!()

@@ -152,14 +152,7 @@ async fn verification_pages_elsewhere_are_not_trusted() {
 #[tokio::test]
 async fn descriptions_and_secrets_stay_out_of_errors() {
     let canary = "CANARY7f3e";
-    let platform = platform(DemoOptions {
-        hostile: Hostile {
-            canary: Some(canary.into()),
-            ..Hostile::default()
-        },
-        ..fast_options()
-    })
-    .await;
+    let platform = platform(fast_options().with_canary(canary)).await;
     let stranger = client_with(raw_settings(&platform).with(Key::ClientId, "unknown"));
     let e = stranger.start_sign_in().await.unwrap_err();
     assert!(matches!(e, FlowError::InvalidClient));

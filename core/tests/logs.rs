@@ -8,7 +8,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use common::*;
-use demo_platform::{Decision, DemoOptions, Fault, Hostile, Target};
+use demo_platform::{Decision, Fault, Target};
 use passerelle_core::settings::Key;
 use tokio_util::sync::CancellationToken;
 
@@ -35,14 +35,7 @@ async fn nothing_secret_at_trace_level() {
         .init();
 
     let canary = "CANARYa91c";
-    let platform = platform(DemoOptions {
-        hostile: Hostile {
-            canary: Some(canary.into()),
-            ..Hostile::default()
-        },
-        ..fast_options()
-    })
-    .await;
+    let platform = platform(fast_options().with_canary(canary)).await;
     // Every kind of answer: pending and slow_down (with descriptions), a fault, a token,
     // a refresh, a reused refresh token, a revocation, an unknown client.
     let client = client(&platform);

@@ -80,6 +80,19 @@ pub fn fast_options() -> DemoOptions {
     }
 }
 
+impl DemoOptions {
+    /// These options, with `canary` in every device code, token and error description.
+    pub fn with_canary(self, canary: &str) -> Self {
+        Self {
+            hostile: Hostile {
+                canary: Some(canary.into()),
+                ..self.hostile
+            },
+            ..self
+        }
+    }
+}
+
 /// A demo platform on loopback, for tests: panics when it cannot listen.
 pub async fn running(options: DemoOptions) -> DemoPlatform {
     DemoPlatform::start(options)

@@ -150,14 +150,7 @@ async fn a_verification_page_elsewhere_is_only_shown_with_a_warning() {
 async fn nothing_secret_in_the_page_the_files_or_the_logs() {
     let _turn = take_turn().await;
     let canary = "CANARY5d1b";
-    let platform = platform(DemoOptions {
-        hostile: Hostile {
-            canary: Some(canary.into()),
-            ..Hostile::default()
-        },
-        ..fast_options()
-    })
-    .await;
+    let platform = platform(fast_options().with_canary(canary)).await;
     let app = App::launch(Launch {
         keychain: true,
         log: "trace",
