@@ -19,7 +19,7 @@ use tokio_util::sync::CancellationToken;
 
 /// Signs in with the core alone, as an earlier run of the app did.
 async fn earlier_session(platform: &DemoPlatform) -> StoredSession {
-    let client = DeviceFlowClient::new(Settings::check(&raw_settings(platform)).unwrap()).unwrap();
+    let client = DeviceFlowClient::new(Settings::check(&raw_settings(platform)).unwrap());
     let pending = client.start_sign_in().await.unwrap();
     assert!(platform.decide(&pending.authorization.user_code, Decision::Approved));
     let token = client

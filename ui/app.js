@@ -129,7 +129,8 @@ function tick() {
   const left = current.expires_at_ms - Date.now();
   const { minutes, seconds } = clock(left);
   setText("expires-in-clock", t("expires_in", { time: `${minutes}:${String(seconds).padStart(2, "0")}` }));
-  setText("expires-in-words", t("expires_in", { time: t("duration_words", { minutes, seconds }) }));
+  // For screen readers, in words that change once a minute: every change costs a repaint.
+  setText("expires-in-words", t("expires_within", { minutes: minutes + (seconds > 0 ? 1 : 0) }));
   if (current.status.kind === "retrying") setText("status", statusText(current.status));
   if (left <= 60_000 && left > 0 && !spoken.minuteLeft) {
     spoken.minuteLeft = true;
@@ -220,6 +221,7 @@ function renderCodeShown(view) {
   const approved = view.status.kind === "approved";
   $("code-actions").hidden = approved;
   $("expires-in").hidden = approved;
+  $("expires-in-words").hidden = approved;
   if (view.user_code !== lastCode) {
     // A new code: everything else on the page changes with it, and only then.
     lastCode = view.user_code;

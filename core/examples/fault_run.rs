@@ -206,7 +206,7 @@ async fn main() {
         connect: Duration::from_secs(2),
         request: Duration::from_secs(2),
     };
-    let client = Arc::new(DeviceFlowClient::with_timeouts(settings, timeouts).unwrap());
+    let client = Arc::new(DeviceFlowClient::with_timeouts(settings, timeouts));
 
     println!(
         "Fault run: {} sign-ins, {} at a time; faults on {:.0}% of requests; interval {} s; codes live {} s; approval within {:.1} s; seed {}",

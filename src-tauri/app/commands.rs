@@ -77,7 +77,7 @@ fn skip_keychain(state: State<'_, Controller>) {
     state.skip_keychain()
 }
 
-/// Every command above, in the order of [`super::command_names::COMMANDS`].
+/// Every command above: each of [`super::command_names::COMMANDS`], as a test checks.
 pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
         connect,

@@ -63,22 +63,33 @@ pub struct PendingSignIn {
 }
 
 pub struct DeviceFlowClient {
-    http: reqwest::Client,
+    /// Made at the first request: loading the system's root certificates takes a while,
+    /// and must not delay the window.
+    http: OnceCell<reqwest::Client>,
+    timeouts: Timeouts,
     settings: Settings,
     endpoints: OnceCell<Endpoints>,
 }
 
 impl DeviceFlowClient {
-    pub fn new(settings: Settings) -> Result<Self, FlowError> {
+    pub fn new(settings: Settings) -> Self {
         Self::with_timeouts(settings, Timeouts::default())
     }
 
-    pub fn with_timeouts(settings: Settings, timeouts: Timeouts) -> Result<Self, FlowError> {
-        Ok(Self {
-            http: http::build_client(timeouts)?,
+    pub fn with_timeouts(settings: Settings, timeouts: Timeouts) -> Self {
+        Self {
+            http: OnceCell::new(),
+            timeouts,
             settings,
             endpoints: OnceCell::new(),
-        })
+        }
+    }
+
+    /// The one HTTP client, kept alive between requests.
+    async fn http(&self) -> Result<&reqwest::Client, FlowError> {
+        self.http
+            .get_or_try_init(|| async { http::build_client(self.timeouts) })
+            .await
     }
 
     pub fn settings(&self) -> &Settings {
@@ -88,8 +99,9 @@ impl DeviceFlowClient {
     /// The endpoints, reading the server's metadata the first time when some
     /// authorization-server endpoint is not set explicitly. A failure is not remembered.
     pub async fn endpoints(&self) -> Result<&Endpoints, FlowError> {
+        let http = self.http().await?;
         self.endpoints
-            .get_or_try_init(|| discovery::resolve(&self.http, &self.settings))
+            .get_or_try_init(|| discovery::resolve(http, &self.settings))
             .await
     }
 
@@ -102,7 +114,8 @@ impl DeviceFlowClient {
         }
         let (started, started_wall) = (Instant::now(), SystemTime::now());
         let answer = http::send(
-            self.http
+            self.http()
+                .await?
                 .post(endpoints.device_authorization.clone())
                 .form(&form),
         )
@@ -126,6 +139,7 @@ impl DeviceFlowClient {
         progress: impl FnMut(PollProgress),
     ) -> Result<TokenResponse, FlowError> {
         let token_url = self.endpoints().await?.token.clone();
+        let http = self.http().await?;
         let device_code = &pending.authorization.device_code;
         poll_until(
             pending.authorization.interval,
@@ -134,7 +148,7 @@ impl DeviceFlowClient {
             progress,
             || {
                 tracing::debug!("polling the token endpoint");
-                let request = self.http.post(token_url.clone()).form(&[
+                let request = http.post(token_url.clone()).form(&[
                     ("grant_type", DEVICE_CODE_GRANT),
                     ("device_code", device_code.expose()),
                     ("client_id", &self.settings.client_id),
@@ -153,7 +167,12 @@ impl DeviceFlowClient {
     /// Step 3: the learner's profile. A 401 is [`FlowError::SessionInvalid`].
     pub async fn fetch_profile(&self, access_token: &AccessToken) -> Result<Profile, FlowError> {
         let url = self.endpoints().await?.profile.clone();
-        let answer = http::send(self.http.get(url).bearer_auth(access_token.expose())).await?;
+        let request = self
+            .http()
+            .await?
+            .get(url)
+            .bearer_auth(access_token.expose());
+        let answer = http::send(request).await?;
         if answer.status == 401 {
             return Err(FlowError::SessionInvalid);
         }
@@ -164,7 +183,7 @@ impl DeviceFlowClient {
     /// session has ended.
     pub async fn refresh(&self, refresh_token: &RefreshToken) -> Result<TokenResponse, FlowError> {
         let url = self.endpoints().await?.token.clone();
-        let answer = http::send(self.http.post(url).form(&[
+        let answer = http::send(self.http().await?.post(url).form(&[
             ("grant_type", "refresh_token"),
             ("refresh_token", refresh_token.expose()),
             ("client_id", &self.settings.client_id),
@@ -179,7 +198,7 @@ impl DeviceFlowClient {
         let Some(url) = self.endpoints().await?.revocation.clone() else {
             return Ok(false);
         };
-        let answer = http::send(self.http.post(url).form(&[
+        let answer = http::send(self.http().await?.post(url).form(&[
             ("token", token.expose()),
             ("token_type_hint", K::HINT),
             ("client_id", &self.settings.client_id),

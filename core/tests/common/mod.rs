@@ -31,7 +31,6 @@ pub fn client_with(raw: RawSettings) -> DeviceFlowClient {
         Settings::check(&raw).expect("valid settings"),
         TEST_TIMEOUTS,
     )
-    .expect("client")
 }
 
 pub fn client(platform: &DemoPlatform) -> DeviceFlowClient {

@@ -35,14 +35,11 @@ fn load(launch: &Launch) -> (Phase, Option<Platform>, Config) {
     };
     let config = config(launch, managed, file);
     match config.merged.settings() {
-        Ok(settings) => match platform_for(launch, settings) {
-            Ok(platform) => (Phase::SignedOut(None), Some(platform), config),
-            Err(e) => (
-                Phase::Broken(settings_error(Kind::ClientSetup, e.to_string())),
-                None,
-                config,
-            ),
-        },
+        Ok(settings) => (
+            Phase::SignedOut(None),
+            Some(platform_for(launch, settings)),
+            config,
+        ),
         Err(e) if e.is_not_configured() => (Phase::Setup, None, config),
         Err(e) => (Phase::Broken(setting_error(&e)), None, config),
     }
@@ -74,12 +71,11 @@ fn config(launch: &Launch, managed: Managed, file: RawSettings) -> Config {
     }
 }
 
-fn platform_for(launch: &Launch, settings: Settings) -> Result<Platform, CommandError> {
-    let store = (launch.stores)(&settings);
-    Ok(Platform {
-        client: Arc::new(DeviceFlowClient::new(settings)?),
-        store,
-    })
+fn platform_for(launch: &Launch, settings: Settings) -> Platform {
+    Platform {
+        store: (launch.stores)(&settings),
+        client: Arc::new(DeviceFlowClient::new(settings)),
+    }
 }
 
 fn file_error(kind: Kind, e: &ConfigError, can_open_settings: bool) -> ErrorView {
@@ -201,7 +197,7 @@ impl Controller {
             });
             return Ok(());
         }
-        let platform = platform_for(&self.0.launch, settings)?;
+        let platform = platform_for(&self.0.launch, settings);
         // Leave the old platform first: its session ends, here and there.
         let leaving = self.change(|state| Some((state.platform.clone()?, state.begin_sign_out()?)));
         if let Some((old, (_, tokens))) = leaving {
