@@ -104,6 +104,7 @@ async fn the_settings_a_school_locked_are_shown_read_only() {
         "a locked client id is not typed"
     );
     app.screenshot("17-settings-locked").await;
+    super::a11y::axe(&app, "settings-locked").await;
     app.click("setup-cancel").await;
     assert_eq!(sign_in(&app, &platform).await, "Camille Martin");
     app.close().await;
