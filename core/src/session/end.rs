@@ -66,7 +66,7 @@ async fn finish(
 
 /// Revokes the session on the platform — its refresh token, else its access token — but
 /// only where its tokens were issued for. True when the platform confirmed.
-pub async fn revoke(client: &DeviceFlowClient, tokens: &StoredSession) -> Result<bool, FlowError> {
+async fn revoke(client: &DeviceFlowClient, tokens: &StoredSession) -> Result<bool, FlowError> {
     if Binding::of(client).await? != tokens.binding {
         return Ok(false);
     }

@@ -13,7 +13,7 @@ pub mod stored;
 
 use std::sync::Arc;
 
-pub use end::{discard, end, revoke, Ended, REVOKE_TIMEOUT};
+pub use end::{discard, end, Ended};
 pub use keychain::KeychainStore;
 pub use resume::{resume, ResumeError, Resumed, REFRESH_MARGIN};
 pub use session_store::{NotRemembered, SessionStore, StoreTimeouts, Superseded};

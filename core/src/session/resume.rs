@@ -85,7 +85,7 @@ async fn refresh(
         }
         Err(Superseded) => {
             // Nobody will use these tokens: end them on the platform too.
-            let _ = tokio::time::timeout(super::REVOKE_TIMEOUT, super::revoke(client, &next)).await;
+            super::discard(client, store, &next, false).await;
             Err(ResumeError::Superseded)
         }
     }
