@@ -161,13 +161,15 @@ impl State {
         self.phase.task() == Some(task)
     }
 
-    /// Hands a signed-in session to a new sign-out task: its tokens, and the task.
-    pub fn begin_sign_out(&mut self) -> Option<(Task, StoredSession)> {
-        let Phase::SignedIn { session, .. } = &self.phase else {
+    /// Hands a signed-in session to a new sign-out task: the platform it is on, the task,
+    /// and its tokens.
+    pub fn begin_sign_out(&mut self) -> Option<(Platform, Task, StoredSession)> {
+        let (Some(platform), Phase::SignedIn { session, .. }) = (&self.platform, &self.phase)
+        else {
             return None;
         };
-        let tokens = session.tokens.clone();
-        Some((self.begin(Phase::SigningOut), tokens))
+        let (platform, tokens) = (platform.clone(), session.tokens.clone());
+        Some((platform, self.begin(Phase::SigningOut), tokens))
     }
 
     /// The error on screen, if any.

@@ -80,10 +80,6 @@ impl Controller {
         })
     }
 
-    fn owns(&self, task: Task) -> bool {
-        self.lock().owned_by(task)
-    }
-
     /// Starts a background task on the platform in use, giving it the phase `phase(task)`.
     fn begin(&self, phase: impl FnOnce(Task) -> Phase) -> Option<(Platform, Task)> {
         self.change(|state| {

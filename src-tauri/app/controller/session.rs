@@ -4,7 +4,7 @@
 use passerelle_core::session::{self, ResumeError};
 
 use super::super::error::CommandError;
-use super::super::state::{Phase, Platform, Retry, Task};
+use super::super::state::{Phase, Platform, Retry, State, Task};
 use super::super::words::Kind;
 use super::Controller;
 
@@ -63,8 +63,8 @@ impl Controller {
     /// revocation leaves nothing behind; then revoked on the platform. The notice says
     /// what could not be done.
     pub async fn sign_out(&self) -> Result<(), CommandError> {
-        let (platform, (task, tokens)) = self
-            .change(|state| Some((state.platform.clone()?, state.begin_sign_out()?)))
+        let (platform, task, tokens) = self
+            .change(State::begin_sign_out)
             .ok_or(CommandError::NotNow)?;
         let ended = session::end(&platform.client, &platform.store, &tokens).await;
         let notice = Kind::from(ended);

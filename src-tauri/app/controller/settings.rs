@@ -199,8 +199,7 @@ impl Controller {
         }
         let platform = platform_for(&self.0.launch, settings);
         // Leave the old platform first: its session ends, here and there.
-        let leaving = self.change(|state| Some((state.platform.clone()?, state.begin_sign_out()?)));
-        if let Some((old, (_, tokens))) = leaving {
+        if let Some((old, _, tokens)) = self.change(State::begin_sign_out) {
             session::end(&old.client, &old.store, &tokens).await;
         }
         self.change(|state| {

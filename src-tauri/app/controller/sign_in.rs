@@ -76,7 +76,7 @@ impl Controller {
         let tokens = StoredSession::from_token(&token, binding, SystemTime::now());
         // From here a cancel must undo what is done: the window says "signing out" until
         // the tokens are gone (see `cancel_sign_in`).
-        let approved = self.finish(task, &cancel, |state| {
+        let approved = self.finish(task, |state| {
             if let Phase::SigningIn(attempt) = &mut state.phase {
                 if let Step::Code(_, shown) = &attempt.step {
                     let mut shown = shown.clone();
@@ -85,7 +85,7 @@ impl Controller {
                 }
             }
         });
-        let wanted = || self.owns(task) && !cancel.is_cancelled();
+        let wanted = || is_signing_in(&self.lock(), task);
         if !approved || platform.store.save_if(wanted, &tokens).await.is_err() {
             return self.discard(&platform, task, &tokens, false).await;
         }
@@ -99,7 +99,7 @@ impl Controller {
         };
         let not_remembered = platform.store.not_remembered().map(Kind::from);
         let done = match profile {
-            Ok(profile) => self.finish(task, &cancel, |state| {
+            Ok(profile) => self.finish(task, |state| {
                 state.phase = Phase::SignedIn {
                     session: Resumed {
                         tokens: tokens.clone(),
@@ -109,26 +109,18 @@ impl Controller {
                 }
             }),
             // The tokens are kept: a restore can use them once the API answers.
-            Err(e) => self.finish(task, &cancel, |state| {
-                state.phase = failed(Retry::Restore, &e)
-            }),
+            Err(e) => self.finish(task, |state| state.phase = failed(Retry::Restore, &e)),
         };
         if !done {
             self.discard(&platform, task, &tokens, true).await;
         }
     }
 
-    /// Applies `change` while the sign-in `task` is still running and not cancelled; false
-    /// when the learner cancelled it (the phase is then "signing out").
-    fn finish(
-        &self,
-        task: Task,
-        cancel: &CancellationToken,
-        change: impl FnOnce(&mut State),
-    ) -> bool {
+    /// Applies `change` while the sign-in `task` is still running; false when the learner
+    /// cancelled it (the phase is then "signing out") or it was overtaken.
+    fn finish(&self, task: Task, change: impl FnOnce(&mut State)) -> bool {
         self.change(|state| {
-            let running = matches!(&state.phase, Phase::SigningIn(a) if a.task == task)
-                && !cancel.is_cancelled();
+            let running = is_signing_in(state, task);
             if running {
                 change(state);
             }
@@ -193,4 +185,10 @@ impl Controller {
             .copy_text(&pending.authorization.user_code)
             .map_err(CommandError::Desktop)
     }
+}
+
+/// True while `task` is the sign-in in progress: a cancel (under the same lock) or a newer
+/// task changes the phase.
+fn is_signing_in(state: &State, task: Task) -> bool {
+    matches!(&state.phase, Phase::SigningIn(a) if a.task == task)
 }
