@@ -208,7 +208,7 @@ function renderError(view, isNew) {
   $("error-settings").hidden = !view.can_open_settings;
   $("back").hidden = !view.can_go_back;
   if (isNew) {
-    $("details-copied").textContent = "";
+    flash("details-copied", "", false);
     $("error-details-box").open = false;
     // The title is the region's name, said as the focus enters it; the sentence is news.
     focus(view.can_retry ? $("retry") : view.can_open_settings ? $("error-settings") : $("error-title"));
@@ -240,7 +240,7 @@ function renderCodeShown(view) {
     $("qr-hint").hidden = !view.qr_code;
     $("open-browser").hidden = !view.trusted;
     $("unsafe-url").hidden = view.trusted;
-    flash("", false);
+    flash("copied", "", false);
     focus(view.trusted ? $("open-browser") : $("copy-code"));
     const minutes = Math.max(1, Math.round((view.expires_at_ms - Date.now()) / 60_000));
     const when = new Intl.RelativeTimeFormat(lang).format(minutes, "minute");
@@ -358,11 +358,11 @@ async function call(command, args) {
   }
 }
 
-/** A short confirmation next to the code (in the error's colour when it failed), said
- * aloud too. */
-function flash(text, failed) {
-  $("copied").textContent = text;
-  $("copied").classList.toggle("failed", Boolean(failed));
+/** A short confirmation in the element `id`, next to the button clicked (in the error's
+ * colour when it failed), said aloud too. */
+function flash(id, text, failed) {
+  $(id).textContent = text;
+  $(id).classList.toggle("failed", Boolean(failed));
   announce(text);
 }
 
@@ -387,10 +387,7 @@ $("skip-keychain").addEventListener("click", () => call("skip_keychain"));
 $("copy-details").addEventListener("click", async () => {
   const result = await call("copy_support_details");
   const failed = result && result.error;
-  const text = failed ? t("copy_failed") : t("details_copied");
-  $("details-copied").textContent = text;
-  $("details-copied").classList.toggle("failed", Boolean(failed));
-  announce(text);
+  flash("details-copied", failed ? t("copy_failed") : t("details_copied"), failed);
 });
 $("retry").addEventListener("click", async () => {
   const before = current;
@@ -403,15 +400,15 @@ $("sign-out").addEventListener("click", () => call("sign_out"));
 $("copy-code").addEventListener("click", async () => {
   const result = await call("copy_user_code");
   const failed = result && result.error;
-  flash(failed ? t("copy_failed") : t("copied"), failed);
+  flash("copied", failed ? t("copy_failed") : t("copied"), failed);
 });
 
 $("open-browser").addEventListener("click", async () => {
   const result = await call("open_verification_page");
   if (result && result.error) {
-    flash(result.error.kind === "unsafe_url" ? t("unsafe_url") : t("open_failed"), true);
+    flash("copied", result.error.kind === "unsafe_url" ? t("unsafe_url") : t("open_failed"), true);
   } else {
-    flash(t("copied_and_opened"), false);
+    flash("copied", t("copied_and_opened"), false);
   }
 });
 
