@@ -99,9 +99,10 @@ impl DeviceFlowClient {
     /// The endpoints, reading the server's metadata the first time when some
     /// authorization-server endpoint is not set explicitly. A failure is not remembered.
     pub async fn endpoints(&self) -> Result<&Endpoints, FlowError> {
-        let http = self.http().await?;
         self.endpoints
-            .get_or_try_init(|| discovery::resolve(http, &self.settings))
+            .get_or_try_init(|| async {
+                discovery::resolve(self.http().await?, &self.settings).await
+            })
             .await
     }
 
