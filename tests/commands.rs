@@ -180,7 +180,7 @@ async fn first_start_asks_only_for_the_address() {
     assert_eq!(
         e,
         json!({"kind": "invalid_setting", "setting": "auth_url", "reason": "needs_https",
-               "message": "`auth_url` must use https (plain http only on this computer)"})
+               "message": "`auth_url` must use https (plain http only between this computer's own addresses)"})
     );
     assert_eq!(
         save("mon campus.fr", "").unwrap_err()["reason"],

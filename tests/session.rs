@@ -13,12 +13,12 @@ use passerelle::app::view::View;
 use passerelle::app::words::Kind;
 use passerelle::core::flow::{AccessToken, DeviceFlowClient};
 use passerelle::core::session::fake::FakeKeychain;
-use passerelle::core::session::{Binding, StoreTimeouts, StoredSession};
+use passerelle::core::session::{Binding, Patience, SavedSession};
 use passerelle::core::settings::{Key, Settings};
 use tokio_util::sync::CancellationToken;
 
 /// Signs in with the core alone, as an earlier run of the app did.
-async fn earlier_session(platform: &DemoPlatform) -> StoredSession {
+async fn earlier_session(platform: &DemoPlatform) -> SavedSession {
     let client = DeviceFlowClient::new(Settings::check(&raw_settings(platform)).unwrap());
     let pending = client.start_sign_in().await.unwrap();
     assert!(platform.decide(&pending.authorization.user_code, Decision::Approved));
@@ -27,14 +27,14 @@ async fn earlier_session(platform: &DemoPlatform) -> StoredSession {
         .await
         .unwrap();
     let binding = Binding::of(&client).await.unwrap();
-    StoredSession::from_token(&token, binding, SystemTime::now())
+    SavedSession::from_token(&token, binding, SystemTime::now())
 }
 
-fn keychain(session: Option<StoredSession>) -> Arc<FakeKeychain> {
+fn keychain(session: Option<SavedSession>) -> Arc<FakeKeychain> {
     Arc::new(session.map(FakeKeychain::holding).unwrap_or_default())
 }
 
-fn stored(keychain: &FakeKeychain) -> Option<StoredSession> {
+fn stored(keychain: &FakeKeychain) -> Option<SavedSession> {
     keychain.stored()
 }
 
@@ -307,7 +307,7 @@ async fn a_locked_keychain_is_waited_for() {
     let platform = platform(fast_options()).await;
     let session = earlier_session(&platform).await;
     let slow = Arc::new(FakeKeychain::holding(session).slow(Duration::from_millis(1500)));
-    let timeouts = StoreTimeouts {
+    let timeouts = Patience {
         slow: Duration::from_millis(200),
         give_up: Duration::from_secs(60),
     };

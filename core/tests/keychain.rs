@@ -4,9 +4,7 @@
 use std::sync::Arc;
 
 use passerelle_core::flow::{AccessToken, RefreshToken};
-use passerelle_core::session::{
-    Binding, KeychainStore, SessionStore, StoreTimeouts, StoredSession, TokenStore,
-};
+use passerelle_core::session::{Binding, Keychain, Patience, SavedSession, SessionKeeper, Vault};
 use url::Url;
 
 #[tokio::test(flavor = "multi_thread")]
@@ -15,7 +13,7 @@ async fn sessions_live_in_the_keychain_one_entry_per_platform() {
     let nonce = std::process::id();
     let first = Url::parse(&format!("https://one-{nonce}.example/")).unwrap();
     let second = Url::parse(&format!("https://two-{nonce}.example/")).unwrap();
-    let session = |n: &str| StoredSession {
+    let session = |n: &str| SavedSession {
         access_token: Some(AccessToken::new(format!("access-{n}"))),
         refresh_token: Some(RefreshToken::new(format!("refresh-{n}"))),
         expires_at: Some(1_900_000_000),
@@ -27,8 +25,8 @@ async fn sessions_live_in_the_keychain_one_entry_per_platform() {
         },
     };
 
-    let one = KeychainStore::for_platform(service, &first).unwrap();
-    let two = KeychainStore::for_platform(service, &second).unwrap();
+    let one = Keychain::for_platform(service, &first).unwrap();
+    let two = Keychain::for_platform(service, &second).unwrap();
     // Straight calls first, with a clear failure when no keychain answers.
     one.save(&session("1")).unwrap_or_else(|e| {
         panic!("no usable keychain ({e}); on Linux, run the tests as scripts/test does")
@@ -38,8 +36,8 @@ async fn sessions_live_in_the_keychain_one_entry_per_platform() {
     assert_eq!(two.load().unwrap(), Some(session("2")));
 
     // Through the async store the app uses: saved, read back, still remembered.
-    let keychain = Arc::new(KeychainStore::for_platform(service, &first).unwrap());
-    let store = SessionStore::new(Some(keychain), true, StoreTimeouts::default());
+    let keychain = Arc::new(Keychain::for_platform(service, &first).unwrap());
+    let store = SessionKeeper::new(Some(keychain), true, Patience::default());
     assert_eq!(store.save_if(|| true, &session("3")).await, Ok(None));
     assert_eq!(store.load().await, Ok(Some(session("3"))));
     assert_eq!(store.not_remembered(), None);

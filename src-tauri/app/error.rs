@@ -98,7 +98,7 @@ mod tests {
                 "kind": "invalid_setting",
                 "setting": "auth_url",
                 "reason": "needs_https",
-                "message": "`auth_url` must use https (plain http only on this computer)"
+                "message": "`auth_url` must use https (plain http only between this computer's own addresses)"
             })
         );
         // A client that cannot be built is not "unreachable"; a file that cannot be

@@ -6,15 +6,23 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use passerelle_core::paths::Paths;
-use passerelle_core::session::{self, SessionStore, StoreTimeouts};
+use passerelle_core::session::{self, Patience, SessionKeeper};
 use passerelle_core::settings::{RawSettings, Settings};
 use passerelle_core::APP_ID;
 
 use super::desktop::Desktop;
 use crate::distribution;
 
+/// The keychain's service name. A development build keeps its sessions under a name of its
+/// own, so that `cargo run` against a real platform never touches the learner's entry.
+pub const KEYCHAIN_SERVICE: &str = if cfg!(debug_assertions) {
+    "fr.passerelle.desktop.development"
+} else {
+    APP_ID
+};
+
 /// Gives the session store for a platform's settings (its keychain entry, or memory).
-pub type StoreFactory = Arc<dyn Fn(&Settings) -> SessionStore + Send + Sync>;
+pub type StoreFactory = Arc<dyn Fn(&Settings) -> SessionKeeper + Send + Sync>;
 
 pub struct Launch {
     pub flags: RawSettings,
@@ -34,6 +42,11 @@ impl Launch {
     /// On this system, with these command-line flags.
     pub fn new(flags: RawSettings) -> Self {
         let paths = Paths::current();
+        match passerelle_core::paths::migrate_config(&paths) {
+            Ok(Some(_)) => tracing::info!("the settings file was moved to the app's folder"),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "the settings file could not be moved"),
+        }
         Self {
             flags,
             env: RawSettings::from_env(|name| std::env::var(name).ok()),
@@ -41,7 +54,7 @@ impl Launch {
             config_file: paths.config_file,
             managed_file: managed_file(paths.managed_file),
             stores: Arc::new(|settings: &Settings| {
-                session::store_for(APP_ID, settings, StoreTimeouts::default())
+                session::keeper_for(KEYCHAIN_SERVICE, settings, Patience::default())
             }),
             desktop: None,
         }

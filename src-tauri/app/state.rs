@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use passerelle_core::flow::{DeviceFlowClient, PendingSignIn};
-use passerelle_core::session::{Resumed, SessionStore, StoredSession};
+use passerelle_core::session::{Resumed, SavedSession, SessionKeeper};
 use passerelle_core::settings::{Merged, RawSettings, Settings};
 use tauri::ipc::Channel;
 use tokio_util::sync::CancellationToken;
@@ -96,7 +96,7 @@ pub enum Overlay {
 #[derive(Clone)]
 pub struct Platform {
     pub client: Arc<DeviceFlowClient>,
-    pub store: SessionStore,
+    pub store: SessionKeeper,
 }
 
 impl Platform {
@@ -163,12 +163,12 @@ impl State {
 
     /// Hands a signed-in session to a new sign-out task: the platform it is on, the task,
     /// and its tokens.
-    pub fn begin_sign_out(&mut self) -> Option<(Platform, Task, StoredSession)> {
+    pub fn begin_sign_out(&mut self) -> Option<(Platform, Task, SavedSession)> {
         let (Some(platform), Phase::SignedIn { session, .. }) = (&self.platform, &self.phase)
         else {
             return None;
         };
-        let (platform, tokens) = (platform.clone(), session.tokens.clone());
+        let (platform, tokens) = (platform.clone(), session.session.clone());
         Some((platform, self.begin(Phase::SigningOut), tokens))
     }
 

@@ -13,7 +13,7 @@ use passerelle::app::view::View;
 use passerelle::app::words::Kind;
 use passerelle::app::{builder, context, Controller, Launch};
 use passerelle::core::session::fake::FakeKeychain;
-use passerelle::core::session::{SessionStore, StoreTimeouts, TokenStore};
+use passerelle::core::session::{Patience, SessionKeeper, Vault};
 use passerelle::core::settings::{Key, RawSettings, Settings};
 use serde_json::Value;
 use tauri::ipc::{CallbackFn, InvokeBody, InvokeResponseBody};
@@ -65,8 +65,8 @@ pub struct Setup {
     /// The learner's file's text, if any.
     pub file: Option<String>,
     /// Stands in for the keychain.
-    pub keychain: Arc<dyn TokenStore>,
-    pub timeouts: StoreTimeouts,
+    pub keychain: Arc<dyn Vault>,
+    pub timeouts: Patience,
 }
 
 impl Setup {
@@ -77,7 +77,7 @@ impl Setup {
             managed: None,
             file: None,
             keychain: Arc::new(FakeKeychain::default()),
-            timeouts: StoreTimeouts::default(),
+            timeouts: Patience::default(),
         }
     }
 }
@@ -95,7 +95,7 @@ pub fn harness(flags: RawSettings) -> Harness {
     start(Setup::new(flags))
 }
 
-pub fn harness_with(flags: RawSettings, keychain: Arc<dyn TokenStore>) -> Harness {
+pub fn harness_with(flags: RawSettings, keychain: Arc<dyn Vault>) -> Harness {
     start(Setup {
         keychain,
         ..Setup::new(flags)
@@ -118,7 +118,7 @@ pub fn start(setup: Setup) -> Harness {
     let keychain = setup.keychain.clone();
     let timeouts = setup.timeouts;
     let stores: StoreFactory =
-        Arc::new(move |_: &Settings| SessionStore::new(Some(keychain.clone()), true, timeouts));
+        Arc::new(move |_: &Settings| SessionKeeper::new(Some(keychain.clone()), true, timeouts));
     let launch = Launch {
         flags: setup.flags,
         env: RawSettings::default(),

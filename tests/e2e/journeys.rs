@@ -5,7 +5,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use demo_platform::{Decision, DemoOptions};
-use passerelle::core::session::{KeychainStore, TokenStore};
+use passerelle::core::session::{Keychain, Vault};
 
 use super::driver::*;
 
@@ -239,8 +239,8 @@ async fn stays_signed_in_across_restarts() {
         keychain: true,
         ..Launch::platform(platform.auth_url())
     };
-    let keychain = KeychainStore::for_platform(
-        passerelle::core::APP_ID,
+    let keychain = Keychain::for_platform(
+        passerelle::app::launch::KEYCHAIN_SERVICE,
         &url::Url::parse(platform.auth_url()).unwrap(),
     )
     .unwrap();

@@ -7,6 +7,7 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
+use super::answer::judge;
 use super::discovery::{self, Endpoints};
 use super::error::FlowError;
 use super::http::{self, Answer, Timeouts};
@@ -121,7 +122,7 @@ impl DeviceFlowClient {
                 .form(&form),
         )
         .await?;
-        let authorization = protocol::parse_device_authorization(&check(&answer)?.body)?;
+        let authorization = protocol::parse_device_authorization(&judge(&answer)?.body)?;
         tracing::info!(expires_in = ?authorization.expires_in, interval = ?authorization.interval, "got a user code");
         Ok(PendingSignIn {
             verification: Verification::of(&authorization, &self.settings),
@@ -177,7 +178,7 @@ impl DeviceFlowClient {
         if answer.status == 401 {
             return Err(FlowError::SessionInvalid);
         }
-        Ok(protocol::parse_profile(&check(&answer)?.body)?)
+        Ok(protocol::parse_profile(&judge(&answer)?.body)?)
     }
 
     /// A new access token from a refresh token (RFC 6749 §6). `InvalidGrant` means the
@@ -190,7 +191,7 @@ impl DeviceFlowClient {
             ("client_id", &self.settings.client_id),
         ]))
         .await?;
-        Ok(protocol::parse_token(&check(&answer)?.body)?)
+        Ok(protocol::parse_token(&judge(&answer)?.body)?)
     }
 
     /// Revokes a token (RFC 7009); revoking the refresh token ends the session on the
@@ -205,42 +206,20 @@ impl DeviceFlowClient {
             ("client_id", &self.settings.client_id),
         ]))
         .await?;
-        check(&answer).map(|_| true)
+        judge(&answer).map(|_| true)
     }
 }
 
 /// A token answer: pending and slow_down keep polling, the server's trouble is passing,
 /// anything else ends the sign-in.
 fn classify_token_answer(answer: &Answer) -> PollAnswer<TokenResponse> {
-    let outcome = check(answer).and_then(|answer| Ok(protocol::parse_token(&answer.body)?));
+    let outcome = judge(answer).and_then(|answer| Ok(protocol::parse_token(&answer.body)?));
     match outcome {
         Ok(token) => PollAnswer::Token(token),
         Err(FlowError::Refused(ErrorCode::AuthorizationPending)) => PollAnswer::Pending,
         Err(FlowError::Refused(ErrorCode::SlowDown)) => PollAnswer::SlowDown,
         Err(e) if e.is_transient() => PollAnswer::Transient(e),
         Err(e) => PollAnswer::Failed(e),
-    }
-}
-
-/// An answer as success or error. The `error` member is read whatever the HTTP status,
-/// since some servers answer 200 with an error body; it is logged by its code and the
-/// length of its description, which is the server's own text.
-fn check(answer: &Answer) -> Result<&Answer, FlowError> {
-    if let Some(error) = protocol::parse_error(&answer.body) {
-        tracing::debug!(
-            error = error.code.as_str(),
-            description_bytes = error.description_len,
-            status = answer.status,
-            "platform error"
-        );
-        return Err(FlowError::from_oauth(error.code, answer.status));
-    }
-    match answer.status {
-        _ if answer.is_success() => Ok(answer),
-        status if http::is_server_trouble(status) => Err(FlowError::ServerError(status)),
-        status => Err(FlowError::Unexpected(format!(
-            "HTTP {status} without an OAuth error"
-        ))),
     }
 }
 

@@ -4,6 +4,7 @@
 
 use url::Url;
 
+use super::answer::StatusClass;
 use super::error::{FlowError, MetadataError};
 use super::http;
 use super::origin::is_trusted;
@@ -121,11 +122,11 @@ async fn discover(
     let issuer = &settings.auth_url;
     for url in well_known(issuer) {
         let answer = http::send(client.get(url.clone())).await?;
-        if answer.is_server_trouble() {
-            return Err(FlowError::ServerError(answer.status));
-        }
-        if !answer.is_success() {
-            continue;
+        match StatusClass::of(answer.status) {
+            StatusClass::Success => {}
+            StatusClass::Trouble => return Err(FlowError::ServerError(answer.status)),
+            // A 404 (or any refusal) at this address: no document here.
+            StatusClass::Refused => continue,
         }
         let meta = match protocol::parse_metadata(&answer.body) {
             Ok(meta) => meta,
@@ -137,13 +138,13 @@ async fn discover(
             .as_deref()
             .is_some_and(|i| same_issuer(i, issuer))
         {
-            tracing::warn!(%url, "server metadata for another issuer; not used");
+            tracing::warn!("server metadata for another issuer; not used");
             return Err(MetadataError::IssuerMismatch {
                 expected: issuer.to_string(),
             }
             .into());
         }
-        tracing::debug!(%url, "using the server's metadata");
+        tracing::debug!(origin = %settings::origin_of(&url), "using the server's metadata");
         return Ok(Some(meta));
     }
     tracing::debug!("no server metadata, using the platform's paths");

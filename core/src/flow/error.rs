@@ -1,5 +1,6 @@
 //! What can go wrong while signing in, as types the window turns into its own words.
 
+use super::answer::StatusClass;
 use super::protocol::{ErrorCode, ProtocolError};
 use crate::settings::Key;
 
@@ -86,7 +87,7 @@ impl FlowError {
     /// An OAuth error answer, with its HTTP status, as an outcome. The server's own trouble
     /// (`server_error`, `temporarily_unavailable`, or any code with a 5xx or 429) passes.
     pub fn from_oauth(code: ErrorCode, status: u16) -> Self {
-        let trouble = super::http::is_server_trouble(status);
+        let trouble = StatusClass::of(status) == StatusClass::Trouble;
         match code {
             ErrorCode::ServerError | ErrorCode::TemporarilyUnavailable => Self::ServerError(status),
             ErrorCode::AccessDenied => Self::Denied,

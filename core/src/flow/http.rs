@@ -55,21 +55,6 @@ impl Drop for Answer {
     }
 }
 
-impl Answer {
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status)
-    }
-
-    pub fn is_server_trouble(&self) -> bool {
-        is_server_trouble(self.status)
-    }
-}
-
-/// 5xx and 429: the platform is in trouble or busy, try later.
-pub fn is_server_trouble(status: u16) -> bool {
-    status >= 500 || status == 429
-}
-
 /// Sends the request and reads the answer, refusing bodies over [`MAX_BODY_BYTES`].
 pub async fn send(request: reqwest::RequestBuilder) -> Result<Answer, FlowError> {
     let mut response = request

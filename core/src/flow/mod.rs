@@ -13,8 +13,10 @@
 //! 3. [`DeviceFlowClient::fetch_profile`]: call the API with the access token.
 //!
 //! Every request goes through [`http`]: one kept-alive client, timeouts, no redirects, and
-//! answers over 256 KiB refused unread. What fails is a [`FlowError`].
+//! answers over 256 KiB refused unread; every answer is read by [`answer::judge`]. What
+//! fails is a [`FlowError`], and [`FlowError::retry_reason`] says whether it may pass.
 
+pub mod answer;
 pub mod client;
 pub mod discovery;
 pub mod error;

@@ -3,20 +3,18 @@
 
 use url::Url;
 
-use crate::settings::{is_loopback, Settings};
+use crate::settings::{is_loopback, scheme_allowed, Settings};
 
 /// True when `url` is on the authorization server's own origin (scheme, host and port), or
 /// on a host the settings allow explicitly (`allowed_hosts`; without a port, only the
-/// default one). https only — plain http only when the configured `auth_url` itself is on
-/// loopback, and the address too. Never a user name or password.
+/// default one). https, or plain http between loopback addresses ([`scheme_allowed`], the
+/// rule every setting passes too). Never a user name or password.
 pub fn is_trusted(url: &Url, settings: &Settings) -> bool {
     let auth = &settings.auth_url;
-    let scheme_ok = match url.scheme() {
-        "https" => true,
-        "http" => is_loopback(auth) && is_loopback(url),
-        _ => false,
-    };
-    if !scheme_ok || !url.username().is_empty() || url.password().is_some() {
+    if !scheme_allowed(url, is_loopback(auth))
+        || !url.username().is_empty()
+        || url.password().is_some()
+    {
         return false;
     }
     if url.origin() == auth.origin() {

@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use super::session_store::SessionStore;
-use super::stored::{Binding, StoredSession};
+use super::keeper::SessionKeeper;
+use super::saved::{Binding, SavedSession};
 use crate::flow::{DeviceFlowClient, FlowError};
 
 /// The platform is told, but waited for no longer than this: the session is already gone
@@ -24,7 +24,7 @@ pub enum Ended {
 
 /// Ends a session: removed from every store, then revoked (RFC 7009) within
 /// [`REVOKE_TIMEOUT`].
-pub async fn end(client: &DeviceFlowClient, store: &SessionStore, tokens: &StoredSession) -> Ended {
+pub async fn end(client: &DeviceFlowClient, store: &SessionKeeper, tokens: &SavedSession) -> Ended {
     let removed = store.delete().await;
     finish(client, tokens, removed).await
 }
@@ -33,8 +33,8 @@ pub async fn end(client: &DeviceFlowClient, store: &SessionStore, tokens: &Store
 /// is still the one kept, then revoked.
 pub async fn discard(
     client: &DeviceFlowClient,
-    store: &SessionStore,
-    tokens: &StoredSession,
+    store: &SessionKeeper,
+    tokens: &SavedSession,
     kept: bool,
 ) -> Ended {
     let removed = if kept {
@@ -47,8 +47,8 @@ pub async fn discard(
 
 async fn finish(
     client: &DeviceFlowClient,
-    tokens: &StoredSession,
-    removed: Result<(), super::StoreError>,
+    tokens: &SavedSession,
+    removed: Result<(), super::VaultError>,
 ) -> Ended {
     let told = tokio::time::timeout(REVOKE_TIMEOUT, revoke(client, tokens)).await;
     match (removed, told) {
@@ -66,7 +66,7 @@ async fn finish(
 
 /// Revokes the session on the platform — its refresh token, else its access token — but
 /// only where its tokens were issued for. True when the platform confirmed.
-async fn revoke(client: &DeviceFlowClient, tokens: &StoredSession) -> Result<bool, FlowError> {
+async fn revoke(client: &DeviceFlowClient, tokens: &SavedSession) -> Result<bool, FlowError> {
     if Binding::of(client).await? != tokens.binding {
         return Ok(false);
     }

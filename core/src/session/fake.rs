@@ -4,13 +4,13 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use super::store::{MemoryStore, StoreError, TokenStore};
-use super::stored::{Binding, StoredSession};
+use super::saved::{Binding, SavedSession};
+use super::vault::{MemoryVault, Vault, VaultError};
 use crate::flow::AccessToken;
 
 #[derive(Default)]
 pub struct FakeKeychain {
-    inner: MemoryStore,
+    inner: MemoryVault,
     delay: Duration,
     refuse_loads: AtomicBool,
     refuse_saves: AtomicBool,
@@ -18,9 +18,9 @@ pub struct FakeKeychain {
 }
 
 impl FakeKeychain {
-    pub fn holding(session: StoredSession) -> Self {
+    pub fn holding(session: SavedSession) -> Self {
         Self {
-            inner: MemoryStore::with(session),
+            inner: MemoryVault::with(session),
             ..Self::default()
         }
     }
@@ -43,39 +43,39 @@ impl FakeKeychain {
     }
 
     /// What it holds, read without delay.
-    pub fn stored(&self) -> Option<StoredSession> {
+    pub fn stored(&self) -> Option<SavedSession> {
         self.inner.load().ok().flatten()
     }
 
-    fn answer(&self, refuse: &AtomicBool) -> Result<(), StoreError> {
+    fn answer(&self, refuse: &AtomicBool) -> Result<(), VaultError> {
         std::thread::sleep(self.delay);
         if refuse.load(Ordering::SeqCst) {
-            return Err(StoreError::Unavailable("locked".into()));
+            return Err(VaultError::Unavailable("locked".into()));
         }
         Ok(())
     }
 }
 
-impl TokenStore for FakeKeychain {
-    fn load(&self) -> Result<Option<StoredSession>, StoreError> {
+impl Vault for FakeKeychain {
+    fn load(&self) -> Result<Option<SavedSession>, VaultError> {
         self.answer(&self.refuse_loads)?;
         self.inner.load()
     }
 
-    fn save(&self, session: &StoredSession) -> Result<(), StoreError> {
+    fn save(&self, session: &SavedSession) -> Result<(), VaultError> {
         self.answer(&self.refuse_saves)?;
         self.inner.save(session)
     }
 
-    fn delete(&self) -> Result<(), StoreError> {
+    fn delete(&self) -> Result<(), VaultError> {
         self.answer(&self.refuse_deletes)?;
         self.inner.delete()
     }
 }
 
 /// A session told apart by its access token, for tests of the store.
-pub fn session(access: &str) -> StoredSession {
-    StoredSession {
+pub fn session(access: &str) -> SavedSession {
+    SavedSession {
         access_token: Some(AccessToken::new(access)),
         refresh_token: None,
         expires_at: None,

@@ -2,8 +2,8 @@
 
 use std::time::{Duration, SystemTime};
 
-use super::session_store::{SessionStore, Superseded};
-use super::stored::{Binding, StoredSession};
+use super::keeper::{SessionKeeper, Superseded};
+use super::saved::{Binding, SavedSession};
 use crate::flow::{DeviceFlowClient, FlowError, Profile};
 
 /// An access token this close to its expiry is refreshed before use.
@@ -28,7 +28,7 @@ pub enum ResumeError {
 /// A session in use: its tokens and the learner's profile.
 #[derive(Debug, Clone)]
 pub struct Resumed {
-    pub tokens: StoredSession,
+    pub session: SavedSession,
     pub profile: Profile,
 }
 
@@ -40,8 +40,8 @@ pub struct Resumed {
 /// Any [`ResumeError::Flow`] leaves the stored session as it was.
 pub async fn resume(
     client: &DeviceFlowClient,
-    store: &SessionStore,
-    tokens: StoredSession,
+    store: &SessionKeeper,
+    tokens: SavedSession,
 ) -> Result<Resumed, ResumeError> {
     if Binding::of(client).await? != tokens.binding {
         tracing::warn!("the stored session was issued for other settings; not used");
@@ -56,7 +56,12 @@ pub async fn resume(
     loop {
         let access = tokens.access_token.as_ref().ok_or(ResumeError::Ended)?;
         match client.fetch_profile(access).await {
-            Ok(profile) => return Ok(Resumed { tokens, profile }),
+            Ok(profile) => {
+                return Ok(Resumed {
+                    session: tokens,
+                    profile,
+                })
+            }
             Err(FlowError::SessionInvalid) if !refreshed => {
                 tokens = refresh(client, store, &tokens).await?;
                 refreshed = true;
@@ -68,9 +73,9 @@ pub async fn resume(
 
 async fn refresh(
     client: &DeviceFlowClient,
-    store: &SessionStore,
-    tokens: &StoredSession,
-) -> Result<StoredSession, ResumeError> {
+    store: &SessionKeeper,
+    tokens: &SavedSession,
+) -> Result<SavedSession, ResumeError> {
     // Without a refresh token, an expired session cannot be renewed: it is over.
     let refresh_token = tokens.refresh_token.as_ref().ok_or(ResumeError::Ended)?;
     let answer = match client.refresh(refresh_token).await {

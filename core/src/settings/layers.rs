@@ -12,7 +12,8 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::check::{check_url, ConfigError, Settings};
+use super::address::same_platform;
+use super::checked::{ConfigError, Settings};
 use super::key::Key;
 use super::raw::{read_text, toml_error, RawSettings};
 
@@ -132,14 +133,6 @@ impl Merged {
 
     pub fn is_locked(&self, key: Key) -> bool {
         self.locks.covers(key)
-    }
-}
-
-/// Two ways of writing the same platform address count as the same platform.
-fn same_platform(a: &str, b: &str) -> bool {
-    match (check_url(Key::AuthUrl, a), check_url(Key::AuthUrl, b)) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => a.trim() == b.trim(),
     }
 }
 

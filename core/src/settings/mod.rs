@@ -4,17 +4,18 @@
 //! by its distributor, in a machine-wide file a school installs (which may lock some),
 //! in the learner's own file, in the environment or as a flag. [`Sources::merge`] picks
 //! one value per setting, and [`Settings::check`] checks them all with the same rules,
-//! wherever they came from.
+//! wherever they came from; [`check_url`] is the one rule for addresses.
 
-mod check;
+mod address;
+mod checked;
 mod key;
 mod layers;
 mod raw;
 
-pub use check::{
-    check_url, is_loopback, join_path, AllowedHost, ConfigError, Invalid, Settings, TokenStoreKind,
-    DEFAULT_DEVICE_AUTHORIZATION_PATH, DEFAULT_PROFILE_PATH, DEFAULT_REVOCATION_PATH,
-    DEFAULT_TOKEN_PATH,
+pub use address::{check_url, is_loopback, join_path, origin_of, same_platform, scheme_allowed};
+pub use checked::{
+    AllowedHost, ConfigError, Invalid, Settings, TokenStoreKind, DEFAULT_DEVICE_AUTHORIZATION_PATH,
+    DEFAULT_PROFILE_PATH, DEFAULT_REVOCATION_PATH, DEFAULT_TOKEN_PATH,
 };
 pub use key::Key;
 pub use layers::{Layer, Locks, Managed, Merged, Sources};

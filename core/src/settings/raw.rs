@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::check::{check_url, ConfigError};
+use super::address::same_platform;
+use super::checked::ConfigError;
 use super::key::Key;
 
 /// Some settings, by name. Blank values count as unset.
@@ -88,7 +89,7 @@ impl RawSettings {
     /// (`current`).
     pub fn is_for(&self, auth_url: &url::Url, current: Option<&url::Url>) -> bool {
         match self.get(Key::AuthUrl) {
-            Some(own) => check_url(Key::AuthUrl, own).is_ok_and(|own| own == *auth_url),
+            Some(own) => same_platform(own, auth_url.as_str()),
             None => current == Some(auth_url),
         }
     }
@@ -151,28 +152,49 @@ pub fn read_file(path: &Path) -> Result<RawSettings, ConfigError> {
 }
 
 /// Keeps a copy of a file that could not be read, next to it, before it is replaced:
-/// `config.toml.bak`, or `config.toml.bak.2` and on when earlier copies are there.
+/// `config.toml.bak`, or `config.toml.bak.2` and on when earlier copies are there. Made
+/// anew, never through a link someone left under that name, readable by the learner only.
 fn keep(path: &Path) -> std::io::Result<PathBuf> {
     let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let backup = (1..)
-        .map(|n| match n {
+    let bytes = std::fs::read(path)?;
+    for n in 1.. {
+        let backup = match n {
             1 => path.with_file_name(format!("{name}.bak")),
             n => path.with_file_name(format!("{name}.bak.{n}")),
-        })
-        .find(|candidate| !candidate.exists())
-        .expect("a free name");
-    std::fs::copy(path, &backup)?;
-    Ok(backup)
+        };
+        match private_file(&backup) {
+            Ok(mut file) => {
+                std::io::Write::write_all(&mut file, &bytes)?;
+                return Ok(backup);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    unreachable!("a free name")
+}
+
+/// A new file that only the learner may read: it must not exist yet (a link in its place
+/// is not followed).
+fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
 }
 
 /// Writes the learner's settings file (creating its folder). A file that is there but
 /// cannot be read or does not parse is never lost: it is kept next to it first. The new
-/// file is written beside and renamed over the old one, so a crash leaves one or the other.
+/// file is written to a temporary file of its own (an unpredictable name, readable by the
+/// learner only) and renamed over the old one, so a crash leaves one or the other.
 pub fn write_file(path: &Path, raw: &RawSettings) -> Result<(), ConfigError> {
     let fail = |e: std::io::Error| ConfigError::file(path, None, e.to_string());
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(fail)?;
-    }
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir).map_err(fail)?;
     let unreadable = match read_text(path) {
         Ok(Some(text)) => RawSettings::parse(&text, path).is_err(),
         Ok(None) => false,
@@ -181,10 +203,13 @@ pub fn write_file(path: &Path, raw: &RawSettings) -> Result<(), ConfigError> {
     if unreadable {
         keep(path).map_err(fail)?;
     }
-    let mut temporary = path.as_os_str().to_owned();
-    temporary.push(".new");
-    std::fs::write(&temporary, raw.to_toml()).map_err(fail)?;
-    std::fs::rename(&temporary, path).map_err(fail)
+    let mut temporary = tempfile::Builder::new()
+        .prefix(".config.")
+        .tempfile_in(dir)
+        .map_err(fail)?;
+    std::io::Write::write_all(&mut temporary, raw.to_toml().as_bytes()).map_err(fail)?;
+    temporary.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -257,6 +282,39 @@ mod tests {
         write_file(&path, &good).unwrap();
         assert_eq!(kept("config.toml.bak.2").unwrap(), vec![0xff, 0xfe, 0x00]);
         assert!(kept("config.toml.bak").unwrap().starts_with(b"auth_url"));
+        let names: Vec<_> = std::fs::read_dir(dir.path().join("sub"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(names.len(), 3, "no temporary file is left: {names:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_file_and_its_backup_are_the_learner_s_alone() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        let mode = |name: &str| {
+            std::fs::metadata(dir.path().join(name))
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777
+        };
+        std::fs::write(&path, "broken").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        // A link planted where the backup goes is not written through.
+        let target = dir.path().join("elsewhere");
+        std::os::unix::fs::symlink(&target, dir.path().join("config.toml.bak")).unwrap();
+        write_file(&path, &RawSettings::default().with(Key::Scope, "read")).unwrap();
+        assert!(!target.exists(), "the link was not followed");
+        assert_eq!(mode("config.toml"), 0o600);
+        assert_eq!(mode("config.toml.bak.2"), 0o600);
+        assert_eq!(
+            std::fs::read(dir.path().join("config.toml.bak.2")).unwrap(),
+            b"broken"
+        );
     }
 
     #[test]

@@ -72,30 +72,15 @@ impl Controller {
         Ok(())
     }
 
-    /// Tells the window while the platform's keychain keeps it waiting (an unlock prompt),
-    /// for as long as that platform is in use.
+    /// Tells the window while the platform's keychain keeps it waiting (an unlock prompt).
     pub(super) fn watch_keychain(&self) {
         let Some(platform) = self.lock().platform.clone() else {
             return;
         };
-        let mut waiting = platform.store.waiting();
-        let this = self.clone();
-        tauri::async_runtime::spawn(async move {
-            while waiting.changed().await.is_ok() {
-                let now = *waiting.borrow();
-                let in_use = this.change(|state| {
-                    let in_use = state
-                        .platform
-                        .as_ref()
-                        .is_some_and(|p| p.store.is(&platform.store));
-                    if in_use {
-                        state.keychain_waiting = now;
-                    }
-                    in_use
-                });
-                if !in_use {
-                    return;
-                }
+        let controller = std::sync::Arc::downgrade(&self.0);
+        platform.store.on_waiting(move |now| {
+            if let Some(shared) = controller.upgrade() {
+                Controller(shared).change(|state| state.keychain_waiting = now);
             }
         });
     }

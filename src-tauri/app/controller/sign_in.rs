@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use passerelle_core::flow::{FlowError, PendingSignIn, Verification};
-use passerelle_core::session::{self, Binding, Resumed, StoredSession};
+use passerelle_core::session::{self, Binding, Resumed, SavedSession};
 use tokio_util::sync::CancellationToken;
 
 use super::super::error::CommandError;
@@ -73,7 +73,7 @@ impl Controller {
             Ok(binding) => binding,
             Err(e) => return self.fail(task, Retry::NewCode, &e),
         };
-        let tokens = StoredSession::from_token(&token, binding, SystemTime::now());
+        let tokens = SavedSession::from_token(&token, binding, SystemTime::now());
         // From here a cancel must undo what is done: the window says "signing out" until
         // the tokens are gone (see `cancel_sign_in`).
         let approved = self.finish(task, |state| {
@@ -102,7 +102,7 @@ impl Controller {
             Ok(profile) => self.finish(task, |state| {
                 state.phase = Phase::SignedIn {
                     session: Resumed {
-                        tokens: tokens.clone(),
+                        session: tokens.clone(),
                         profile,
                     },
                     not_remembered,
@@ -130,7 +130,7 @@ impl Controller {
 
     /// Ends the session of a sign-in nobody wants any more: removed if it was kept,
     /// revoked; then, if this task still owns the window, signed out.
-    async fn discard(&self, platform: &Platform, task: Task, tokens: &StoredSession, kept: bool) {
+    async fn discard(&self, platform: &Platform, task: Task, tokens: &SavedSession, kept: bool) {
         tracing::info!("the sign-in was cancelled; its tokens are discarded");
         let ended = session::discard(&platform.client, &platform.store, tokens, kept).await;
         let notice = (ended == session::Ended::KeychainKept).then_some(Kind::KeychainNotCleared);

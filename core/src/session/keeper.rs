@@ -1,19 +1,18 @@
-//! The session's store, as async code uses it: one operation at a time, off the UI
+//! The session's keeper, as async code uses it: one operation at a time, off the UI
 //! thread, patient with a keychain that asks the learner to unlock it, and never losing a
 //! session to one that does not answer.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
-use super::store::{MemoryStore, StoreError, TokenStore};
-use super::stored::StoredSession;
+use super::saved::SavedSession;
+use super::vault::{MemoryVault, Vault, VaultError};
 
 /// How long a keychain may take.
 #[derive(Debug, Clone, Copy)]
-pub struct StoreTimeouts {
+pub struct Patience {
     /// After this the window says "Waiting for the keychain…", with a way out: an unlock
     /// prompt is waiting for the learner.
     pub slow: Duration,
@@ -21,7 +20,7 @@ pub struct StoreTimeouts {
     pub give_up: Duration,
 }
 
-impl Default for StoreTimeouts {
+impl Default for Patience {
     fn default() -> Self {
         Self {
             slow: Duration::from_secs(1),
@@ -47,37 +46,38 @@ pub struct Superseded;
 
 /// Cheap to clone: every clone is the same store.
 #[derive(Clone)]
-pub struct SessionStore(Arc<Shared>);
+pub struct SessionKeeper(Arc<Shared>);
 
 struct Shared {
     /// The platform's keychain entry, when one can be opened. Sessions are kept there
     /// unless the settings ask for memory; sign-out clears it either way.
-    keychain: Option<Arc<dyn TokenStore>>,
-    memory: MemoryStore,
+    keychain: Option<Arc<dyn Vault>>,
+    memory: MemoryVault,
     state: Mutex<State>,
     /// One operation at a time, so that a check and the write that follows it agree.
     turn: tokio::sync::Mutex<()>,
-    waiting: watch::Sender<bool>,
+    /// Told when a wait for the keychain starts or ends (the window says so).
+    on_waiting: Mutex<Option<WaitingHook>>,
     /// Fired by the learner's way out of the current wait.
     skip: Mutex<CancellationToken>,
-    timeouts: StoreTimeouts,
+    timeouts: Patience,
 }
 
+type WaitingHook = Arc<dyn Fn(bool) + Send + Sync>;
+
 struct State {
+    /// True while a keychain call is taking long (an unlock prompt, most likely).
+    waiting: bool,
     /// Set once sessions are kept in memory only, and why.
     not_remembered: Option<NotRemembered>,
     /// The keychain may hold a session: sign-out must report failing to clear it.
     keychain_may_hold: bool,
 }
 
-impl SessionStore {
+impl SessionKeeper {
     /// Sessions go to `keychain` when `use_keychain`; memory is used otherwise, and when no
     /// keychain could be opened.
-    pub fn new(
-        keychain: Option<Arc<dyn TokenStore>>,
-        use_keychain: bool,
-        timeouts: StoreTimeouts,
-    ) -> Self {
+    pub fn new(keychain: Option<Arc<dyn Vault>>, use_keychain: bool, timeouts: Patience) -> Self {
         let not_remembered = match (&keychain, use_keychain) {
             (_, false) => Some(NotRemembered::MemoryChosen),
             (None, true) => Some(NotRemembered::NoKeychain),
@@ -85,13 +85,14 @@ impl SessionStore {
         };
         Self(Arc::new(Shared {
             keychain,
-            memory: MemoryStore::default(),
+            memory: MemoryVault::default(),
             state: Mutex::new(State {
+                waiting: false,
                 not_remembered,
                 keychain_may_hold: false,
             }),
             turn: tokio::sync::Mutex::new(()),
-            waiting: watch::channel(false).0,
+            on_waiting: Mutex::new(None),
             skip: Mutex::new(CancellationToken::new()),
             timeouts,
         }))
@@ -107,8 +108,27 @@ impl SessionStore {
     }
 
     /// True while a keychain call is taking long (an unlock prompt, most likely).
-    pub fn waiting(&self) -> watch::Receiver<bool> {
-        self.0.waiting.subscribe()
+    pub fn is_waiting(&self) -> bool {
+        self.state().waiting
+    }
+
+    /// Calls `hook` with [`Self::is_waiting`] each time it changes. The hook lives as long
+    /// as the keeper, and no longer: nothing waits on it.
+    pub fn on_waiting(&self, hook: impl Fn(bool) + Send + Sync + 'static) {
+        *self.0.on_waiting.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(hook));
+    }
+
+    fn set_waiting(&self, waiting: bool) {
+        self.state().waiting = waiting;
+        let hook = self
+            .0
+            .on_waiting
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        if let Some(hook) = hook {
+            hook(waiting);
+        }
     }
 
     /// The learner's way out of a keychain that keeps them waiting: this call gives up, and
@@ -121,21 +141,16 @@ impl SessionStore {
             .cancel();
     }
 
-    /// True when both are the same store.
-    pub fn is(&self, other: &SessionStore) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
-    }
-
-    fn keychain_in_use(&self) -> Option<Arc<dyn TokenStore>> {
+    fn keychain_in_use(&self) -> Option<Arc<dyn Vault>> {
         match self.state().not_remembered {
             None => self.0.keychain.clone(),
             Some(_) => None,
         }
     }
 
-    pub(crate) fn fall_back(&self, error: &StoreError) {
+    pub(crate) fn fall_back(&self, error: &VaultError) {
         let why = match error {
-            StoreError::TooLarge => NotRemembered::TooLarge,
+            VaultError::TooLarge => NotRemembered::TooLarge,
             _ => NotRemembered::NoKeychain,
         };
         tracing::warn!(%error, "keeping the session in memory only");
@@ -146,14 +161,14 @@ impl SessionStore {
     /// `give_up` or when the learner skips it.
     async fn on_keychain<T: Send + 'static>(
         &self,
-        keychain: Arc<dyn TokenStore>,
-        op: impl FnOnce(&dyn TokenStore) -> Result<T, StoreError> + Send + 'static,
-    ) -> Result<T, StoreError> {
+        keychain: Arc<dyn Vault>,
+        op: impl FnOnce(&dyn Vault) -> Result<T, VaultError> + Send + 'static,
+    ) -> Result<T, VaultError> {
         let t = self.0.timeouts;
         let task = tokio::task::spawn_blocking(move || op(keychain.as_ref()));
         tokio::pin!(task);
-        let joined = |r: Result<Result<T, StoreError>, tokio::task::JoinError>| {
-            r.unwrap_or_else(|e| Err(StoreError::Unavailable(e.to_string())))
+        let joined = |r: Result<Result<T, VaultError>, tokio::task::JoinError>| {
+            r.unwrap_or_else(|e| Err(VaultError::Unavailable(e.to_string())))
         };
         tokio::select! {
             r = &mut task => return joined(r),
@@ -166,24 +181,24 @@ impl SessionStore {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone();
-        self.0.waiting.send_replace(true);
+        self.set_waiting(true);
         let result = tokio::select! {
             r = &mut task => joined(r),
             _ = tokio::time::sleep(t.give_up.saturating_sub(t.slow)) => {
-                Err(StoreError::Unavailable("no answer in time".into()))
+                Err(VaultError::Unavailable("no answer in time".into()))
             }
-            _ = skip.cancelled() => Err(StoreError::Skipped),
+            _ = skip.cancelled() => Err(VaultError::Skipped),
         };
         if skip.is_cancelled() {
             *self.0.skip.lock().unwrap_or_else(|e| e.into_inner()) = CancellationToken::new();
         }
-        self.0.waiting.send_replace(false);
+        self.set_waiting(false);
         result
     }
 
     /// The session kept where sessions are kept now. A keychain that cannot be read is
     /// left for memory, and may still hold a session.
-    async fn read(&self) -> Result<Option<StoredSession>, StoreError> {
+    async fn read(&self) -> Result<Option<SavedSession>, VaultError> {
         let Some(keychain) = self.keychain_in_use() else {
             return self.0.memory.load();
         };
@@ -200,7 +215,7 @@ impl SessionStore {
         }
     }
 
-    async fn write(&self, session: &StoredSession) -> Option<NotRemembered> {
+    async fn write(&self, session: &SavedSession) -> Option<NotRemembered> {
         let _ = self.0.memory.save(session);
         if let Some(keychain) = self.keychain_in_use() {
             self.state().keychain_may_hold = true;
@@ -214,7 +229,7 @@ impl SessionStore {
 
     /// Removes the session from every store that may hold it: memory, and the keychain
     /// even when sessions are kept in memory. An error means a keychain entry may be left.
-    async fn clear(&self) -> Result<(), StoreError> {
+    async fn clear(&self) -> Result<(), VaultError> {
         let _ = self.0.memory.delete();
         let Some(keychain) = self.0.keychain.clone() else {
             return Ok(());
@@ -230,8 +245,8 @@ impl SessionStore {
     }
 
     /// The stored session, if any. A keychain that does not answer is waited for (see
-    /// [`StoreTimeouts`]); an error means it could not be read, and memory takes over.
-    pub async fn load(&self) -> Result<Option<StoredSession>, StoreError> {
+    /// [`Patience`]); an error means it could not be read, and memory takes over.
+    pub async fn load(&self) -> Result<Option<SavedSession>, VaultError> {
         let _turn = self.0.turn.lock().await;
         self.read().await
     }
@@ -241,7 +256,7 @@ impl SessionStore {
     pub async fn save_if(
         &self,
         wanted: impl FnOnce() -> bool,
-        session: &StoredSession,
+        session: &SavedSession,
     ) -> Result<Option<NotRemembered>, Superseded> {
         let _turn = self.0.turn.lock().await;
         if !wanted() {
@@ -255,8 +270,8 @@ impl SessionStore {
     /// the server has just retired — is removed rather than presented again.
     pub async fn replace(
         &self,
-        old: &StoredSession,
-        new: &StoredSession,
+        old: &SavedSession,
+        new: &SavedSession,
     ) -> Result<Option<NotRemembered>, Superseded> {
         let _turn = self.0.turn.lock().await;
         if matches!(self.read().await, Ok(current) if current.as_ref() != Some(old)) {
@@ -275,7 +290,7 @@ impl SessionStore {
 
     /// Removes the stored session unless the store holds another one: a task that was
     /// overtaken must not remove the session a newer one saved.
-    pub async fn delete_if(&self, expected: &StoredSession) -> Result<(), StoreError> {
+    pub async fn delete_if(&self, expected: &SavedSession) -> Result<(), VaultError> {
         let _turn = self.0.turn.lock().await;
         if matches!(self.read().await, Ok(current) if current.as_ref() != Some(expected)) {
             return Ok(());
@@ -284,156 +299,12 @@ impl SessionStore {
     }
 
     /// Removes the session from every store that may hold it.
-    pub async fn delete(&self) -> Result<(), StoreError> {
+    pub async fn delete(&self) -> Result<(), VaultError> {
         let _turn = self.0.turn.lock().await;
         self.clear().await
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::session::fake::{session, FakeKeychain};
-
-    const QUICK: StoreTimeouts = StoreTimeouts {
-        slow: Duration::from_millis(50),
-        give_up: Duration::from_millis(400),
-    };
-
-    fn store(keychain: &Arc<FakeKeychain>, timeouts: StoreTimeouts) -> SessionStore {
-        SessionStore::new(Some(keychain.clone()), true, timeouts)
-    }
-
-    #[tokio::test]
-    async fn a_slow_keychain_is_waited_for_and_then_used() {
-        let k = Arc::new(FakeKeychain::holding(session("old")).slow(Duration::from_millis(200)));
-        let store = store(&k, QUICK);
-        let mut waiting = store.waiting();
-        let load = tokio::spawn({
-            let store = store.clone();
-            async move { store.load().await }
-        });
-        waiting.changed().await.unwrap();
-        assert!(*waiting.borrow(), "the window is told it is waiting");
-        assert_eq!(load.await.unwrap(), Ok(Some(session("old"))));
-        assert!(!*store.waiting().borrow());
-        assert_eq!(store.not_remembered(), None, "still the keychain");
-        assert_eq!(store.save_if(|| true, &session("new")).await, Ok(None));
-        assert_eq!(k.stored(), Some(session("new")));
-    }
-
-    #[tokio::test]
-    async fn a_hung_keychain_is_given_up_and_memory_takes_over() {
-        let k = Arc::new(FakeKeychain::default().slow(Duration::from_secs(2)));
-        let store = store(&k, QUICK);
-        assert!(store.load().await.is_err());
-        assert_eq!(store.not_remembered(), Some(NotRemembered::NoKeychain));
-        assert_eq!(
-            store.save_if(|| true, &session("a")).await,
-            Ok(Some(NotRemembered::NoKeychain))
-        );
-        assert_eq!(store.load().await, Ok(Some(session("a"))));
-    }
-
-    #[tokio::test]
-    async fn the_learner_can_go_on_without_the_keychain() {
-        let k = Arc::new(FakeKeychain::default().slow(Duration::from_secs(2)));
-        let store = store(
-            &k,
-            StoreTimeouts {
-                slow: Duration::from_millis(50),
-                give_up: Duration::from_secs(60),
-            },
-        );
-        let mut waiting = store.waiting();
-        let load = tokio::spawn({
-            let store = store.clone();
-            async move { store.load().await }
-        });
-        waiting.changed().await.unwrap();
-        store.skip_keychain();
-        assert_eq!(load.await.unwrap(), Err(StoreError::Skipped));
-        assert_eq!(store.not_remembered(), Some(NotRemembered::NoKeychain));
-        // Sign-out still tries the keychain, which may hold a session: it says when it could not.
-        let delete = tokio::spawn({
-            let store = store.clone();
-            async move { store.delete().await }
-        });
-        waiting.changed().await.unwrap();
-        store.skip_keychain();
-        assert_eq!(delete.await.unwrap(), Err(StoreError::Skipped));
-    }
-
-    #[tokio::test]
-    async fn overtaken_actions_leave_the_store_alone() {
-        let k = Arc::new(FakeKeychain::default());
-        let store = store(&k, QUICK);
-        assert_eq!(
-            store.save_if(|| false, &session("late")).await,
-            Err(Superseded)
-        );
-        assert_eq!(k.stored(), None);
-
-        store.save_if(|| true, &session("newer")).await.unwrap();
-        // A restore that read "older" must neither replace nor delete "newer".
-        assert_eq!(
-            store.replace(&session("older"), &session("rotated")).await,
-            Err(Superseded)
-        );
-        store.delete_if(&session("older")).await.unwrap();
-        assert_eq!(k.stored(), Some(session("newer")));
-        store.delete_if(&session("newer")).await.unwrap();
-        assert_eq!(k.stored(), None);
-    }
-
-    #[tokio::test]
-    async fn a_rotated_session_the_keychain_refuses_removes_the_retired_one() {
-        let k = Arc::new(FakeKeychain::holding(session("old")));
-        k.refuse_saves(true);
-        let store = store(&k, QUICK);
-        assert_eq!(
-            store.replace(&session("old"), &session("new")).await,
-            Ok(Some(NotRemembered::NoKeychain))
-        );
-        assert_eq!(k.stored(), None, "the retired entry is gone");
-        assert_eq!(
-            store.load().await,
-            Ok(Some(session("new"))),
-            "kept in memory"
-        );
-    }
-
-    #[tokio::test]
-    async fn a_keychain_that_cannot_be_read_does_not_block_a_rotation() {
-        let k = Arc::new(FakeKeychain::holding(session("old")));
-        k.refuse_loads(true);
-        let store = store(&k, QUICK);
-        assert_eq!(
-            store.replace(&session("old"), &session("new")).await,
-            Ok(Some(NotRemembered::NoKeychain))
-        );
-        assert_eq!(store.load().await, Ok(Some(session("new"))));
-    }
-
-    #[tokio::test]
-    async fn sign_out_clears_the_keychain_even_when_sessions_are_in_memory() {
-        let k = Arc::new(FakeKeychain::holding(session("earlier run")));
-        let in_memory = SessionStore::new(Some(k.clone()), false, QUICK);
-        assert_eq!(
-            in_memory.load().await,
-            Ok(None),
-            "memory is used, not the keychain"
-        );
-        in_memory.save_if(|| true, &session("b")).await.unwrap();
-        in_memory.delete().await.unwrap();
-        assert_eq!(k.stored(), None, "the keychain's copy is gone too");
-        assert_eq!(in_memory.load().await, Ok(None));
-
-        // A keychain that may hold a session and cannot be cleared is reported.
-        let k = Arc::new(FakeKeychain::default());
-        let kept = store(&k, QUICK);
-        kept.save_if(|| true, &session("a")).await.unwrap();
-        k.refuse_deletes(true);
-        assert!(kept.delete().await.is_err());
-    }
-}
+#[path = "keeper_tests.rs"]
+mod tests;

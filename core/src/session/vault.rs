@@ -3,10 +3,10 @@
 
 use std::sync::Mutex;
 
-use super::stored::StoredSession;
+use super::saved::SavedSession;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum StoreError {
+pub enum VaultError {
     /// No keychain, a locked one, or one that did not answer in time.
     #[error("the keychain is not available: {0}")]
     Unavailable(String),
@@ -18,38 +18,38 @@ pub enum StoreError {
     Skipped,
 }
 
-/// Blocking calls: run them off the UI thread, through [`super::SessionStore`].
-pub trait TokenStore: Send + Sync {
-    fn load(&self) -> Result<Option<StoredSession>, StoreError>;
-    fn save(&self, session: &StoredSession) -> Result<(), StoreError>;
-    fn delete(&self) -> Result<(), StoreError>;
+/// Blocking calls: run them off the UI thread, through [`super::SessionKeeper`].
+pub trait Vault: Send + Sync {
+    fn load(&self) -> Result<Option<SavedSession>, VaultError>;
+    fn save(&self, session: &SavedSession) -> Result<(), VaultError>;
+    fn delete(&self) -> Result<(), VaultError>;
 }
 
 /// Keeps the session for this run only.
 #[derive(Default)]
-pub struct MemoryStore(Mutex<Option<StoredSession>>);
+pub struct MemoryVault(Mutex<Option<SavedSession>>);
 
-impl MemoryStore {
-    pub fn with(session: StoredSession) -> Self {
+impl MemoryVault {
+    pub fn with(session: SavedSession) -> Self {
         Self(Mutex::new(Some(session)))
     }
 
-    fn slot(&self) -> std::sync::MutexGuard<'_, Option<StoredSession>> {
+    fn slot(&self) -> std::sync::MutexGuard<'_, Option<SavedSession>> {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
-impl TokenStore for MemoryStore {
-    fn load(&self) -> Result<Option<StoredSession>, StoreError> {
+impl Vault for MemoryVault {
+    fn load(&self) -> Result<Option<SavedSession>, VaultError> {
         Ok(self.slot().clone())
     }
 
-    fn save(&self, session: &StoredSession) -> Result<(), StoreError> {
+    fn save(&self, session: &SavedSession) -> Result<(), VaultError> {
         *self.slot() = Some(session.clone());
         Ok(())
     }
 
-    fn delete(&self) -> Result<(), StoreError> {
+    fn delete(&self) -> Result<(), VaultError> {
         *self.slot() = None;
         Ok(())
     }

@@ -2,13 +2,13 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use serde_json::{json, Value};
-use url::Url;
-use zeroize::Zeroizing;
+use serde::{Deserialize, Serialize};
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::flow::{
     AccessToken, DeviceFlowClient, Endpoints, FlowError, RefreshToken, TokenResponse,
 };
+use crate::settings::origin_of;
 
 /// Who and where the tokens were issued for. A session is used only while the settings
 /// still send its tokens to these origins with this client id: after a change of platform,
@@ -24,17 +24,13 @@ pub struct Binding {
     pub api_origin: String,
 }
 
-fn origin(url: &Url) -> String {
-    url.origin().ascii_serialization()
-}
-
 impl Binding {
     pub fn new(client_id: &str, endpoints: &Endpoints) -> Self {
         Self {
             client_id: client_id.to_owned(),
-            token_origin: origin(&endpoints.token),
-            revocation_origin: endpoints.revocation.as_ref().map(origin),
-            api_origin: origin(&endpoints.profile),
+            token_origin: origin_of(&endpoints.token),
+            revocation_origin: endpoints.revocation.as_ref().map(origin_of),
+            api_origin: origin_of(&endpoints.profile),
         }
     }
 
@@ -62,8 +58,9 @@ pub fn token_expiry(token: &TokenResponse, now: SystemTime) -> Option<SystemTime
 
 /// What is needed to resume a session without a new sign-in.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredSession {
-    /// None when it did not fit in the keychain (see [`Fit`]): a refresh gives a new one.
+pub struct SavedSession {
+    /// None when it did not fit in the keychain (see [`SavedSession::to_payload`]): a
+    /// refresh gives a new one.
     pub access_token: Option<AccessToken>,
     pub refresh_token: Option<RefreshToken>,
     /// When the access token stops working, in seconds since the Unix epoch.
@@ -71,10 +68,37 @@ pub struct StoredSession {
     pub binding: Binding,
 }
 
-/// The keychain's payload, format 2.
-const VERSION: u64 = 2;
+/// The keychain's payload, as JSON. Its strings may be tokens: they are wiped when it is
+/// dropped.
+#[derive(Serialize, Deserialize)]
+struct Payload {
+    v: u64,
+    #[serde(default)]
+    access_token: Option<String>,
+    #[serde(default)]
+    refresh_token: Option<String>,
+    #[serde(default)]
+    expires_at: Option<u64>,
+    client_id: String,
+    token_origin: String,
+    #[serde(default)]
+    revocation_origin: Option<String>,
+    api_origin: String,
+}
 
-impl StoredSession {
+impl Drop for Payload {
+    fn drop(&mut self) {
+        self.access_token.zeroize();
+        self.refresh_token.zeroize();
+    }
+}
+
+/// The payload's format: what this version writes, and the oldest it still reads (format 1
+/// had no binding, and is not used: the learner signs in again).
+const VERSION: u64 = 2;
+const OLDEST_READ: u64 = 2;
+
+impl SavedSession {
     pub fn from_token(token: &TokenResponse, binding: Binding, now: SystemTime) -> Self {
         Self {
             access_token: Some(token.access_token.clone()),
@@ -123,42 +147,42 @@ impl StoredSession {
 
     fn payload(&self, with_access_token: bool) -> Zeroizing<String> {
         let b = &self.binding;
-        Zeroizing::new(
-            json!({
-                "v": VERSION,
-                "access_token": self.access_token.as_ref().filter(|_| with_access_token).map(AccessToken::expose),
-                "refresh_token": self.refresh_token.as_ref().map(RefreshToken::expose),
-                "expires_at": self.expires_at.filter(|_| with_access_token),
-                "client_id": b.client_id,
-                "token_origin": b.token_origin,
-                "revocation_origin": b.revocation_origin,
-                "api_origin": b.api_origin,
-            })
-            .to_string(),
-        )
+        let payload = Payload {
+            v: VERSION,
+            access_token: self
+                .access_token
+                .as_ref()
+                .filter(|_| with_access_token)
+                .map(|t| t.expose().to_owned()),
+            refresh_token: self.refresh_token.as_ref().map(|t| t.expose().to_owned()),
+            expires_at: self.expires_at.filter(|_| with_access_token),
+            client_id: b.client_id.clone(),
+            token_origin: b.token_origin.clone(),
+            revocation_origin: b.revocation_origin.clone(),
+            api_origin: b.api_origin.clone(),
+        };
+        Zeroizing::new(serde_json::to_string(&payload).expect("a payload is always JSON"))
     }
 
-    /// `None` for anything but a format-2 payload with at least one usable token.
+    /// `None` for anything but a payload of a format still read, with at least one usable
+    /// token and its binding.
     pub fn from_payload(text: &str) -> Option<Self> {
-        let value = serde_json::from_str::<Value>(text).ok()?;
-        if value.get("v")?.as_u64()? != VERSION {
+        let p: Payload = serde_json::from_str(text).ok()?;
+        if !(OLDEST_READ..=VERSION).contains(&p.v) {
             return None;
         }
-        let text_of = |name: &str| {
-            value
-                .get(name)
-                .and_then(Value::as_str)
-                .filter(|s| !s.is_empty())
-        };
+        let nonempty =
+            |s: &Option<String>| s.as_deref().filter(|s| !s.is_empty()).map(str::to_owned);
+        let required = |s: &str| (!s.is_empty()).then(|| s.to_owned());
         let session = Self {
-            access_token: text_of("access_token").map(AccessToken::new),
-            refresh_token: text_of("refresh_token").map(RefreshToken::new),
-            expires_at: value.get("expires_at").and_then(Value::as_u64),
+            access_token: nonempty(&p.access_token).map(AccessToken::new),
+            refresh_token: nonempty(&p.refresh_token).map(RefreshToken::new),
+            expires_at: p.expires_at,
             binding: Binding {
-                client_id: text_of("client_id")?.to_owned(),
-                token_origin: text_of("token_origin")?.to_owned(),
-                revocation_origin: text_of("revocation_origin").map(str::to_owned),
-                api_origin: text_of("api_origin")?.to_owned(),
+                client_id: required(&p.client_id)?,
+                token_origin: required(&p.token_origin)?,
+                revocation_origin: nonempty(&p.revocation_origin),
+                api_origin: required(&p.api_origin)?,
             },
         };
         (session.access_token.is_some() || session.refresh_token.is_some()).then_some(session)
@@ -178,8 +202,8 @@ mod tests {
         }
     }
 
-    fn session(access: &str, refresh: Option<&str>, expires_at: Option<u64>) -> StoredSession {
-        StoredSession {
+    fn session(access: &str, refresh: Option<&str>, expires_at: Option<u64>) -> SavedSession {
+        SavedSession {
             access_token: Some(AccessToken::new(access)),
             refresh_token: refresh.map(RefreshToken::new),
             expires_at,
@@ -191,17 +215,17 @@ mod tests {
     fn payload_round_trip_and_garbage() {
         let s = session("a", Some("r"), Some(42));
         let payload = s.to_payload(None).unwrap();
-        assert_eq!(StoredSession::from_payload(&payload), Some(s.clone()));
-        assert_eq!(StoredSession::from_payload("not json"), None);
+        assert_eq!(SavedSession::from_payload(&payload), Some(s.clone()));
+        assert_eq!(SavedSession::from_payload("not json"), None);
         // Format 1 (no binding) is not used: the learner signs in again.
         assert_eq!(
-            StoredSession::from_payload(r#"{"v":1,"access_token":"a","refresh_token":"r"}"#),
+            SavedSession::from_payload(r#"{"v":1,"access_token":"a","refresh_token":"r"}"#),
             None
         );
         let no_token = payload
             .replace(r#""access_token":"a""#, r#""access_token":"""#)
             .replace(r#""refresh_token":"r""#, r#""refresh_token":null"#);
-        assert_eq!(StoredSession::from_payload(&no_token), None);
+        assert_eq!(SavedSession::from_payload(&no_token), None);
         assert!(!format!("{s:?}").contains("\"a\""));
     }
 
@@ -211,9 +235,9 @@ mod tests {
     fn jwt_sized_sessions_fit_windows_credential_manager() {
         const WINDOWS: Option<usize> = Some(2560);
         let jwt = |len: usize| format!("eyJhbGciOiJSUzI1NiJ9.{}.sig", "x".repeat(len));
-        let kept = |s: &StoredSession, max| {
+        let kept = |s: &SavedSession, max| {
             s.to_payload(max).map(|payload| {
-                let back = StoredSession::from_payload(&payload).unwrap();
+                let back = SavedSession::from_payload(&payload).unwrap();
                 (payload.len(), back)
             })
         };
