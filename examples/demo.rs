@@ -28,6 +28,6 @@ fn main() {
             .with(Key::TokenStore, "memory"),
     );
     let scratch = tempfile::tempdir().expect("a scratch folder");
-    launch.config_file = Some(scratch.path().join("config.toml"));
+    launch.startup.config_file = Some(scratch.path().join("config.toml"));
     app::run(launch);
 }

@@ -8,7 +8,7 @@
 //! installed package to try.
 #![cfg(target_os = "linux")]
 
-#[path = "e2e/driver.rs"]
+#[path = "e2e/driver/mod.rs"]
 mod driver;
 
 use std::path::PathBuf;

@@ -1,5 +1,6 @@
-// Renders the view the backend pushes. Holds no secret and decides nothing: every action
-// is a command, and the backend answers with a new view.
+// Renders the view the backend pushes. Holds no secret and decides nothing: the view says
+// which buttons and tools it offers, whether it covers another and what Escape does; every
+// button sends its command, and the backend answers with a new view.
 import { lang, locale, t } from "./i18n.js";
 
 const { invoke, Channel } = window.__TAURI__.core;
@@ -26,9 +27,6 @@ const sections = {
   signed_in: "view-signed-in",
 };
 
-// Settings and about are reachable from the calm views only.
-const toolsIn = new Set(["signed_out", "signed_in", "error"]);
-
 let current = null;
 let ticker = null;
 // The code on screen, and what the live region has said about it: each thing once.
@@ -38,10 +36,17 @@ let spoken = null;
 let opener = null;
 let announced = null;
 
-function show(state) {
+function show(view) {
   for (const [name, id] of Object.entries(sections)) {
-    $(id).hidden = name !== state;
+    $(id).hidden = name !== view.state;
   }
+  // Every button sends a command; it shows only where the view offers it.
+  for (const button of document.querySelectorAll("[data-command]")) {
+    const offered = button.closest("#tools") ? view.tools : view.actions;
+    button.hidden = !offered.includes(button.dataset.command);
+  }
+  $("tools").hidden = view.tools.length === 0;
+  $("setup-save").disabled = view.state === "setup" && view.saving;
 }
 
 /** Says `text` once to screen readers, through the one polite live region: after the
@@ -102,24 +107,16 @@ function statusSpoken(status) {
   return status.kind === "retrying" ? t("retrying_spoken", { reason: t(status.reason) }) : statusText(status);
 }
 
-/** The code in groups for the eye, with nothing added to it: spans, spaced by CSS. */
+/** The code as one run of characters, exactly as issued: what the learner reads is what
+ * they type (the platform matches codes exactly). */
 function renderCode(code) {
-  const box = $("user-code");
-  box.replaceChildren();
-  const plain = /^[A-Za-z0-9]+$/.test(code);
-  const size = !plain || code.length < 6 ? code.length : code.length % 3 === 0 && code.length % 4 ? 3 : 4;
-  for (let i = 0; i < code.length; i += size) {
-    const group = document.createElement("span");
-    group.className = "group";
-    group.textContent = code.slice(i, i + size);
-    box.append(group);
-  }
+  $("user-code").textContent = code;
   // Read one character at a time, which is how it is typed.
   $("user-code-spelled").textContent = t("code_spelled", { code: spell(code) });
 }
 
 function spell(code) {
-  return code.split("").join(", ");
+  return [...code].map((c) => (c === " " ? t("space_char") : c)).join(", ");
 }
 
 /** Once a second while a code is shown: the countdown and "retrying in N s" tick on
@@ -153,7 +150,6 @@ function memberSince(value) {
 
 function renderSetup(view, entering) {
   $("setup-title").textContent = t(view.first_run ? "setup_title" : "settings_title");
-  $("setup-cancel").hidden = view.first_run;
   $("setup-switch").hidden = view.first_run || view.locked.includes("auth_url");
   $("setup-managed").hidden = !view.managed;
   const address = $("setup-auth-url");
@@ -194,24 +190,22 @@ function clearSetupErrors() {
 }
 
 function renderError(view, isNew) {
-  $("error-title").textContent = t(view.kind);
+  $("error-title").textContent = t(view.message);
   const params = {
     setting: view.setting ? t(`setting_${view.setting}`) : "",
     reason: view.reason ? t(`invalid_${view.reason}`) : "",
     file: view.file || "",
     line: view.line || "",
   };
-  const textKey = view.line || view.kind !== "settings_file_broken" ? `${view.kind}_text` : "settings_file_broken_no_line_text";
+  const textKey =
+    view.line || view.message !== "settings_file_broken" ? `${view.message}_text` : "settings_file_broken_no_line_text";
   $("error-text").textContent = t(textKey, params);
-  $("error-details").textContent = `${view.kind}: ${view.detail}`;
-  $("retry").hidden = !view.can_retry;
-  $("error-settings").hidden = !view.can_open_settings;
-  $("back").hidden = !view.can_go_back;
+  $("error-details").textContent = `${view.message}: ${view.detail}`;
   if (isNew) {
     flash("details-copied", "", false);
     $("error-details-box").open = false;
     // The title is the region's name, said as the focus enters it; the sentence is news.
-    focus(view.can_retry ? $("retry") : view.can_open_settings ? $("error-settings") : $("error-title"));
+    focus(firstOffered($("view-error")) || $("error-title"));
     announce($("error-text").textContent);
   }
 }
@@ -219,7 +213,6 @@ function renderError(view, isNew) {
 function renderCodeShown(view) {
   setText("status", statusText(view.status));
   const approved = view.status.kind === "approved";
-  $("code-actions").hidden = approved;
   $("expires-in").hidden = approved;
   $("expires-in-words").hidden = approved;
   if (view.user_code !== lastCode) {
@@ -238,10 +231,9 @@ function renderCodeShown(view) {
     }
     qr.hidden = !view.qr_code;
     $("qr-hint").hidden = !view.qr_code;
-    $("open-browser").hidden = !view.trusted;
     $("unsafe-url").hidden = view.trusted;
     flash("copied", "", false);
-    focus(view.trusted ? $("open-browser") : $("copy-code"));
+    focus(firstOffered($("view-code")));
     const minutes = Math.max(1, Math.round((view.expires_at_ms - Date.now()) / 60_000));
     const when = new Intl.RelativeTimeFormat(lang).format(minutes, "minute");
     announce(
@@ -257,25 +249,29 @@ function renderCodeShown(view) {
   ticker = setInterval(tick, 1000);
 }
 
-const isOverlay = (view) => view.state === "about" || (view.state === "setup" && !view.first_run);
+/** The first button the view offers in `section`, in the view's order. */
+function firstOffered(section) {
+  const buttons = [...section.querySelectorAll("[data-command]")].filter((b) => !b.hidden);
+  return current.actions.map((a) => buttons.find((b) => b.dataset.command === a)).find(Boolean);
+}
 
 function render(view) {
   const previous = current;
   current = view;
-  show(view.state);
-  $("tools").hidden = !toolsIn.has(view.state);
+  show(view);
   clearInterval(ticker);
   ticker = null;
   if (view.state !== "code_shown") lastCode = null;
   // Back from settings or about to the view below: the focus returns to what opened them,
   // and that view, unchanged, is not read again.
-  const back = previous && isOverlay(previous) && !isOverlay(view) && opener && !$(opener).hidden;
+  const uncovered = previous && previous.covers && !view.covers;
+  const back = uncovered && opener && !$(opener).hidden;
   if (back) {
     $(opener).focus();
     opener = null;
     paint(view, view, false);
   } else {
-    if (previous && isOverlay(previous) && !isOverlay(view)) opener = null;
+    if (uncovered) opener = null;
     paint(view, previous, !previous || previous.state !== view.state);
   }
 }
@@ -366,50 +362,33 @@ function flash(id, text, failed) {
   announce(text);
 }
 
-$("sign-in").addEventListener("click", () => call("start_sign_in"));
-for (const el of document.querySelectorAll('[data-action="cancel"]')) {
-  el.addEventListener("click", () => call("cancel_sign_in"));
-}
-for (const el of document.querySelectorAll('[data-action="close"]')) {
-  el.addEventListener("click", () => call("close_overlay"));
-}
-for (const [id, open] of [
-  ["open-settings", () => call("open_settings")],
-  ["error-settings", () => call("open_settings")],
-  ["open-about", () => call("open_about")],
-]) {
-  $(id).addEventListener("click", () => {
-    opener = id;
-    open();
-  });
-}
-$("skip-keychain").addEventListener("click", () => call("skip_keychain"));
-$("copy-details").addEventListener("click", async () => {
-  const result = await call("copy_support_details");
-  const failed = result && result.error;
-  flash("details-copied", failed ? t("copy_failed") : t("details_copied"), failed);
-});
-$("retry").addEventListener("click", async () => {
+/** What the page does after a command it sent, beyond showing the next view. */
+const after = {
+  copy_user_code: (result) => flash("copied", result.error ? t("copy_failed") : t("copied"), result.error),
+  open_verification_page: (result) =>
+    result.error
+      ? flash("copied", result.error.message === "unsafe_url" ? t("unsafe_url") : t(result.error.message === "too_fast" ? "too_fast" : "open_failed"), true)
+      : flash("copied", t("copied_and_opened"), false),
+  copy_support_details: (result) =>
+    flash("details-copied", result.error ? t("copy_failed") : t("details_copied"), result.error),
+};
+
+/** Sends a button's command, the way every button does. */
+async function send(command) {
   const before = current;
-  await call("retry");
+  const result = (await call(command)) || {};
+  if (after[command]) after[command](result);
+  else if (result.error) announce(t(result.error.message));
   // Tried again and nothing changed: say so, rather than nothing at all.
-  if (current === before && current.state === "error") announce($("error-text").textContent);
-});
-$("sign-out").addEventListener("click", () => call("sign_out"));
+  else if (command === "retry" && current === before && current.state === "error") announce($("error-text").textContent);
+}
 
-$("copy-code").addEventListener("click", async () => {
-  const result = await call("copy_user_code");
-  const failed = result && result.error;
-  flash("copied", failed ? t("copy_failed") : t("copied"), failed);
-});
-
-$("open-browser").addEventListener("click", async () => {
-  const result = await call("open_verification_page");
-  if (result && result.error) {
-    flash("copied", result.error.kind === "unsafe_url" ? t("unsafe_url") : t("open_failed"), true);
-  } else {
-    flash("copied", t("copied_and_opened"), false);
-  }
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("button[data-command]");
+  if (!button || button.type === "submit") return;
+  // The focus goes back to what opened settings or about, once they close.
+  if (button.closest("#tools") || button.id === "error-settings") opener = button.id;
+  send(button.dataset.command);
 });
 
 $("setup-form").addEventListener("submit", async (event) => {
@@ -422,10 +401,10 @@ $("setup-form").addEventListener("submit", async (event) => {
     clientId: clientIdField.hidden ? "" : $("setup-client-id").value,
   });
   if (!result || !result.error) return;
-  const { kind, setting, reason } = result.error;
+  const { message, setting, reason } = result.error;
   const field =
     setting === "client_id" && !clientIdField.hidden ? "setup-client-id" : setting === "auth_url" ? "setup-auth-url" : null;
-  const text = reason ? t(`invalid_${reason}`) : t(kind);
+  const text = reason ? t(`invalid_${reason}`) : t(message);
   if (field) {
     // Said by the field itself as the focus lands on it: its description is the error.
     if (field === "setup-client-id") $("setup-advanced").open = true;
@@ -441,10 +420,7 @@ $("setup-form").addEventListener("submit", async (event) => {
 
 document.addEventListener("keydown", (event) => {
   if (event.key !== "Escape" || event.isComposing || event.defaultPrevented || !current) return;
-  const state = current.state;
-  if (state === "code_shown" || state === "starting") call("cancel_sign_in");
-  else if (state === "error" && current.can_go_back) call("cancel_sign_in");
-  else if (state === "about" || (state === "setup" && !current.first_run)) call("close_overlay");
+  if (current.escape) call(current.escape);
 });
 
 const channel = new Channel();

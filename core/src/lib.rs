@@ -8,6 +8,8 @@
 //!    it, poll the token endpoint at the server's pace, read the profile.
 //! 3. [`session`] — staying signed in: where the tokens are kept (the OS keychain), and
 //!    resuming, refreshing and ending a session.
+//! 4. [`machine`] — the app without its window: the sign-in machine, its state, the views
+//!    it derives and pushes, and the two traits the window and the desktop implement.
 //!
 //! [`paths`] says where each file lives on each system.
 
@@ -20,5 +22,7 @@ pub mod settings;
 
 #[cfg(feature = "client")]
 pub mod flow;
+#[cfg(feature = "client")]
+pub mod machine;
 #[cfg(feature = "client")]
 pub mod session;

@@ -10,7 +10,11 @@ mod trap;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+// The clock of the runtime it serves on: a test on a paused clock sees the same time on
+// both sides.
+use tokio::time::Instant;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Query, Request, State};

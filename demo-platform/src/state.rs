@@ -1,7 +1,9 @@
 //! What the demo platform remembers: device grants and tokens, with Doorkeeper's rules.
 
 use std::collections::HashMap;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use tokio::time::Instant;
 
 use rand::distr::{Alphanumeric, SampleString};
 use rand::Rng;

@@ -1,80 +1,84 @@
-//! The window's commands: one line each over the [`Controller`]. None returns a secret.
+//! The window's commands: one line each over the [`Machine`]. None returns a secret.
 
+use passerelle_core::machine::{CommandError, Machine, View};
 use tauri::ipc::{Channel, Invoke};
 use tauri::{Runtime, State};
 
-use super::controller::Controller;
-use super::error::CommandError;
-use super::view::View;
+use super::desktop::ChannelWindow;
 
 #[tauri::command]
-fn connect(state: State<'_, Controller>, on_view: Channel<View>) -> View {
+fn connect(
+    machine: State<'_, Machine>,
+    window: State<'_, std::sync::Arc<ChannelWindow>>,
+    on_view: Channel<View>,
+) -> View {
     tracing::info!("window connected");
-    state.connect(on_view)
+    window.connect(on_view);
+    machine.connect()
 }
 
 #[tauri::command]
-fn start_sign_in(state: State<'_, Controller>) -> Result<(), CommandError> {
-    state.start_sign_in()
+fn start_sign_in(machine: State<'_, Machine>) -> Result<(), CommandError> {
+    machine.start_sign_in()
 }
 
 #[tauri::command]
-fn cancel_sign_in(state: State<'_, Controller>) {
-    state.cancel_sign_in()
+fn cancel_sign_in(machine: State<'_, Machine>) {
+    machine.cancel_sign_in()
 }
 
 #[tauri::command]
-fn open_verification_page(state: State<'_, Controller>) -> Result<(), CommandError> {
-    state.open_verification_page()
+fn open_verification_page(machine: State<'_, Machine>) -> Result<(), CommandError> {
+    machine.open_verification_page()
 }
 
 #[tauri::command]
-fn copy_user_code(state: State<'_, Controller>) -> Result<(), CommandError> {
-    state.copy_user_code()
+fn copy_user_code(machine: State<'_, Machine>) -> Result<(), CommandError> {
+    machine.copy_user_code()
 }
 
 #[tauri::command]
-fn retry(state: State<'_, Controller>) -> Result<(), CommandError> {
-    state.retry()
+fn retry(machine: State<'_, Machine>) -> Result<(), CommandError> {
+    machine.retry()
 }
 
 #[tauri::command]
-async fn sign_out(state: State<'_, Controller>) -> Result<(), CommandError> {
-    state.sign_out().await
+async fn sign_out(machine: State<'_, Machine>) -> Result<(), CommandError> {
+    machine.sign_out().await
 }
 
 #[tauri::command]
 async fn save_setup(
-    state: State<'_, Controller>,
+    machine: State<'_, Machine>,
     auth_url: String,
     client_id: String,
 ) -> Result<(), CommandError> {
-    state.save_setup(auth_url, client_id).await
+    machine.save_setup(auth_url, client_id).await
 }
 
 #[tauri::command]
-fn open_settings(state: State<'_, Controller>) {
-    state.open_settings()
+fn open_settings(machine: State<'_, Machine>) {
+    machine.open_settings()
 }
 
 #[tauri::command]
-fn open_about(state: State<'_, Controller>) {
-    state.open_about()
+fn open_about(machine: State<'_, Machine>) {
+    machine.open_about()
 }
 
 #[tauri::command]
-fn close_overlay(state: State<'_, Controller>) {
-    state.close_overlay()
+fn close_overlay(machine: State<'_, Machine>) {
+    machine.close_overlay()
 }
 
 #[tauri::command]
-fn copy_support_details(state: State<'_, Controller>) -> Result<(), CommandError> {
-    state.copy_support_details()
+fn copy_support_details(machine: State<'_, Machine>) -> Result<(), CommandError> {
+    machine.copy_support_details()
 }
 
 #[tauri::command]
-fn skip_keychain(state: State<'_, Controller>) {
-    state.skip_keychain()
+fn skip_keychain(machine: State<'_, Machine>) {
+    machine.skip_keychain()
 }
 
 /// Every command above: each of [`super::command_names::COMMANDS`], as a test checks.

@@ -1,17 +1,37 @@
-//! What the app asks of the desktop: open a page in the browser, put text on the clipboard.
-//! Behind a trait so that tests can record the calls instead of opening a browser.
+//! The machine's two ports, as Tauri provides them: the page's channel is where views go,
+//! and the desktop is tauri-plugin-opener, the clipboard and native dialogs, from Rust only.
 
+use std::sync::Mutex;
+
+use passerelle_core::machine::{Desktop, Question, View, Window};
+use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime};
 use tauri_plugin_clipboard_manager::ClipboardExt;
+use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
 use tauri_plugin_opener::OpenerExt;
 use url::Url;
 
-pub trait Desktop: Send + Sync {
-    fn open_url(&self, url: &Url) -> Result<(), String>;
-    fn copy_text(&self, text: &str) -> Result<(), String>;
+/// The channel the page connected with; views sent before it connects are not kept (the
+/// page asks for the current one when it does).
+#[derive(Default)]
+pub struct ChannelWindow(Mutex<Option<Channel<View>>>);
+
+impl ChannelWindow {
+    pub fn connect(&self, channel: Channel<View>) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(channel);
+    }
 }
 
-/// The real desktop, through tauri-plugin-opener and the clipboard plugin, from Rust only.
+impl Window for ChannelWindow {
+    fn show(&self, view: &View) {
+        if let Some(channel) = &*self.0.lock().unwrap_or_else(|e| e.into_inner()) {
+            // The page may be reloading; it asks for the view again when it connects.
+            let _ = channel.send(view.clone());
+        }
+    }
+}
+
+/// The real desktop.
 pub struct TauriDesktop<R: Runtime>(pub AppHandle<R>);
 
 impl<R: Runtime> Desktop for TauriDesktop<R> {
@@ -27,5 +47,16 @@ impl<R: Runtime> Desktop for TauriDesktop<R> {
             .clipboard()
             .write_text(text.to_owned())
             .map_err(|e| e.to_string())
+    }
+
+    fn confirm(&self, question: Question, answer: Box<dyn FnOnce(bool) + Send>) {
+        let words = question.words(&super::window::locale());
+        self.0
+            .dialog()
+            .message(words.text)
+            .title(words.title)
+            .kind(MessageDialogKind::Warning)
+            .buttons(MessageDialogButtons::OkCancelCustom(words.yes, words.no))
+            .show(answer);
     }
 }

@@ -1,16 +1,17 @@
-//! What the app starts with: the settings' layers, where its files are, where sessions
-//! are kept and what opens pages. The app builds one from the system; tests build their
-//! own.
+//! What the app starts with on this system: the machine's [`Startup`] — the settings'
+//! layers, where its files are, where sessions are kept — and, for tests, a desktop that
+//! records instead of opening a browser.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use passerelle_core::paths::Paths;
-use passerelle_core::session::{self, Patience, SessionKeeper};
+use passerelle_core::flow::http::Timeouts;
+use passerelle_core::machine::{Desktop, Startup};
+use passerelle_core::paths::{self, Paths};
+use passerelle_core::session::{self, Patience};
 use passerelle_core::settings::{RawSettings, Settings};
 use passerelle_core::APP_ID;
 
-use super::desktop::Desktop;
 use crate::distribution;
 
 /// The keychain's service name. A development build keeps its sessions under a name of its
@@ -21,20 +22,9 @@ pub const KEYCHAIN_SERVICE: &str = if cfg!(debug_assertions) {
     APP_ID
 };
 
-/// Gives the session store for a platform's settings (its keychain entry, or memory).
-pub type StoreFactory = Arc<dyn Fn(&Settings) -> SessionKeeper + Send + Sync>;
-
 pub struct Launch {
-    pub flags: RawSettings,
-    pub env: RawSettings,
-    /// The settings this copy was built with (a distribution file), if any.
-    pub build: RawSettings,
-    /// The learner's own settings file.
-    pub config_file: Option<PathBuf>,
-    /// The machine-wide file a school installs.
-    pub managed_file: PathBuf,
-    pub stores: StoreFactory,
-    /// None: the real desktop (browser and clipboard).
+    pub startup: Startup,
+    /// None: the real desktop (browser, clipboard, dialogs).
     pub desktop: Option<Arc<dyn Desktop>>,
 }
 
@@ -42,20 +32,24 @@ impl Launch {
     /// On this system, with these command-line flags.
     pub fn new(flags: RawSettings) -> Self {
         let paths = Paths::current();
-        match passerelle_core::paths::migrate_config(&paths) {
+        match paths::migrate_config(&paths) {
             Ok(Some(_)) => tracing::info!("the settings file was moved to the app's folder"),
             Ok(None) => {}
             Err(e) => tracing::warn!(error = %e, "the settings file could not be moved"),
         }
         Self {
-            flags,
-            env: RawSettings::from_env(|name| std::env::var(name).ok()),
-            build: distribution::settings(),
-            config_file: paths.config_file,
-            managed_file: managed_file(paths.managed_file),
-            stores: Arc::new(|settings: &Settings| {
-                session::keeper_for(KEYCHAIN_SERVICE, settings, Patience::default())
-            }),
+            startup: Startup {
+                flags,
+                env: RawSettings::from_env(|name| std::env::var(name).ok()),
+                build: distribution::settings(),
+                built_for: distribution::built_for(),
+                config_file: paths.config_file,
+                managed_file: managed_file(paths.managed_file),
+                keepers: Arc::new(|settings: &Settings| {
+                    session::keeper_for(KEYCHAIN_SERVICE, settings, Patience::default())
+                }),
+                timeouts: Timeouts::default(),
+            },
             desktop: None,
         }
     }
@@ -70,4 +64,13 @@ fn managed_file(system: PathBuf) -> PathBuf {
         return path.into();
     }
     system
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_development_build_keeps_its_sessions_apart() {
+        assert_ne!(super::KEYCHAIN_SERVICE, passerelle_core::APP_ID);
+        assert!(super::KEYCHAIN_SERVICE.starts_with(passerelle_core::APP_ID));
+    }
 }

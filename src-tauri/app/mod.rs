@@ -1,53 +1,41 @@
-//! The desktop app: a Tauri shell over the core. [`builder`] is the whole app, used by
-//! [`run`] with the real runtime and by the tests with Tauri's mock runtime.
+//! The desktop app: a thin Tauri shell over the core's machine. [`builder`] is the whole
+//! app, used by [`run`] with the real runtime and by the tests with Tauri's mock runtime:
+//! the plugins, the window with its navigation guard, the page's channel as the machine's
+//! window, and one-line commands.
 
 pub mod command_names;
 mod commands;
-pub mod controller;
 pub mod desktop;
-pub mod error;
 pub mod launch;
-mod qr;
-mod state;
-pub mod view;
 mod window;
-pub mod words;
 
 use std::sync::Arc;
 
+use passerelle_core::machine::Machine;
 use tauri::{Manager, Runtime};
 
-pub use controller::Controller;
 pub use launch::Launch;
 
-/// The app on `base` (Tauri's real builder, or the mock one in tests): plugins, the
-/// controller, the window with its navigation guard, the commands.
+/// The app on `base` (Tauri's real builder, or the mock one in tests).
 pub fn builder<R: Runtime>(base: tauri::Builder<R>, launch: Launch) -> tauri::Builder<R> {
     base.plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
-            let mut launch = launch;
-            let desktop = launch
-                .desktop
-                .take()
-                .unwrap_or_else(|| Arc::new(desktop::TauriDesktop(app.handle().clone())));
-            let controller = Controller::new(launch, desktop);
-            app.manage(controller.clone());
+            let Launch { startup, desktop } = launch;
+            let desktop =
+                desktop.unwrap_or_else(|| Arc::new(desktop::TauriDesktop(app.handle().clone())));
+            let page = Arc::new(desktop::ChannelWindow::default());
+            let runtime = tauri::async_runtime::handle().inner().clone();
+            let machine = Machine::new(startup, page.clone(), desktop, runtime);
+            app.manage(page);
+            app.manage(machine.clone());
             window::create(app)?;
-            controller.start();
+            machine.begin();
             Ok(())
         })
-        .on_window_event(|window, event| {
-            // Saved as it changes, not only at a clean exit, so a crash or a logout keeps it.
-            if matches!(
-                event,
-                tauri::WindowEvent::Moved(_) | tauri::WindowEvent::Resized(_)
-            ) {
-                use tauri_plugin_window_state::{AppHandleExt, StateFlags};
-                let _ = window.app_handle().save_window_state(StateFlags::all());
-            }
-        })
+        .on_window_event(window::remember_place)
         .invoke_handler(commands::handler())
 }
 

@@ -1,7 +1,11 @@
 //! The main window: the app's own pages only, in the learner's language, painted without
-//! GPU compositing.
+//! GPU compositing, and put back where the learner left it.
 
-use tauri::{App, Runtime, WebviewWindowBuilder};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use tauri::{App, Manager, Runtime, WebviewWindowBuilder, WindowEvent};
+use tauri_plugin_window_state::{AppHandleExt, StateFlags};
 
 /// Only the app's own pages load in its webview — `tauri://localhost` on Linux and macOS,
 /// `http(s)://tauri.localhost` on Windows, on no other port — and links elsewhere are
@@ -25,23 +29,52 @@ pub fn create<R: Runtime>(app: &App<R>) -> tauri::Result<()> {
         .find(|w| w.label == "main")
         .cloned()
         .ok_or_else(|| tauri::Error::WindowNotFound)?;
-    // The system's language, which the webview does not always see (e.g. a locale the C
-    // library lacks): the window picks its strings from it.
-    let locale = sys_locale::get_locale().unwrap_or_else(|| "en".into());
     WebviewWindowBuilder::from_config(app.handle(), &config)?
         .initialization_script(format!(
             "window.__PASSERELLE_LOCALE__ = {};",
-            serde_json::Value::String(locale)
+            serde_json::Value::String(locale())
         ))
         .on_navigation(|url| {
             let allowed = is_app_url(url);
             if !allowed {
-                tracing::warn!(%url, "blocked navigation away from the app");
+                let origin = passerelle_core::settings::origin_of(url);
+                tracing::warn!(%origin, "blocked navigation away from the app");
             }
             allowed
         })
         .build()?
         .with_webview(software_rendering)
+}
+
+/// The system's language, which the webview does not always see (e.g. a locale the C
+/// library lacks): the window picks its strings from it, and native dialogs theirs.
+pub fn locale() -> String {
+    sys_locale::get_locale().unwrap_or_else(|| "en".into())
+}
+
+/// Moves and resizes come by the dozen during a drag: the window's place is saved once it
+/// has stayed put this long, and at close (the plugin saves again when the app exits).
+const SETTLED: Duration = Duration::from_millis(500);
+
+/// Saves the window's place when moving stops, so that a crash or a log-out keeps it.
+pub fn remember_place<R: Runtime>(window: &tauri::Window<R>, event: &WindowEvent) {
+    static LAST_MOVE: AtomicU64 = AtomicU64::new(0);
+    let app = window.app_handle().clone();
+    match event {
+        WindowEvent::Moved(_) | WindowEvent::Resized(_) => {
+            let this_move = LAST_MOVE.fetch_add(1, Ordering::SeqCst) + 1;
+            tauri::async_runtime::spawn(async move {
+                tokio::time::sleep(SETTLED).await;
+                if LAST_MOVE.load(Ordering::SeqCst) == this_move {
+                    let _ = app.save_window_state(StateFlags::all());
+                }
+            });
+        }
+        WindowEvent::CloseRequested { .. } => {
+            let _ = app.save_window_state(StateFlags::all());
+        }
+        _ => {}
+    }
 }
 
 /// One small page that changes a few characters a second gains nothing from GPU

@@ -72,7 +72,7 @@ async fn hostile_input_stays_text_and_the_webview_is_locked_down() {
         .script_async(
             "const done = arguments[arguments.length - 1];
              window.__TAURI__.core.invoke('save_setup', { authUrl: 'https://evil.example', clientId: 'x' })
-               .then(() => done('saved'), (e) => done('refused: ' + e.kind));",
+               .then(() => done('saved'), (e) => done('refused: ' + e.message));",
             vec![],
         )
         .await;
@@ -215,6 +215,8 @@ async fn nothing_secret_in_the_page_the_files_or_the_logs() {
     ignore = "drives WebKitWebDriver under Xvfb: Linux only"
 )]
 async fn switching_platform_in_settings() {
+    let label =
+        |p: &demo_platform::DemoPlatform| p.auth_url().trim_start_matches("http://").to_owned();
     let _turn = take_turn().await;
     let old = platform(DemoOptions {
         separate_api: true,
@@ -247,7 +249,22 @@ async fn switching_platform_in_settings() {
 
     app.click("settings").await;
     app.type_into("setup-auth-url", new.auth_url()).await;
+    // The move is asked in a native dialog, which names both platforms; kept first.
+    let (from, to) = (label(&old), label(&new));
     app.click("setup-save").await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    screen_shot("18-confirm-platform-change");
+    answer_dialog("Change platform?", &format!("Stay on {from}")).await;
+    assert_eq!(
+        app.wait_visible("setup-form-error").await,
+        "The platform was not changed."
+    );
+    assert!(
+        old.access_token_is_valid(&old_access),
+        "still signed in there"
+    );
+    app.click("setup-save").await;
+    answer_dialog("Change platform?", &format!("Use {to}")).await;
     app.wait_visible("sign-in").await;
     assert!(
         !old.access_token_is_valid(&old_access),

@@ -19,6 +19,13 @@ pub enum FlowError {
     Unexpected(String),
     #[error("the learner denied the request")]
     Denied,
+    /// A user code nobody can read or type (a control or format character, a symbol).
+    #[error("the platform sent a code that cannot be shown")]
+    UnusableCode,
+    /// Tokens that are not Bearer tokens (RFC 6750), which Passerelle cannot use: they are
+    /// revoked, never kept.
+    #[error("the platform sent tokens that cannot be used: {0}")]
+    UnusableToken(&'static str),
     #[error("the code expired before it was approved")]
     Expired,
     /// The platform says this after an expired or used code is purged, and for a refresh
@@ -109,7 +116,9 @@ impl From<ProtocolError> for FlowError {
 
 impl From<reqwest::Error> for FlowError {
     fn from(e: reqwest::Error) -> Self {
-        // reqwest's Display never includes a body; the URL carries no secret here.
+        // reqwest's Display never includes a body; the address, which may come from the
+        // server's metadata, is left to the caller (logs carry origins only).
+        let e = e.without_url();
         let mut text = e.to_string();
         let mut source = std::error::Error::source(&e);
         while let Some(s) = source {

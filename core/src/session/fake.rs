@@ -2,6 +2,7 @@
 //! read, save or delete. Compiled for the core's tests and with the `testing` feature.
 
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Condvar, Mutex};
 use std::time::Duration;
 
 use super::saved::{Binding, SavedSession};
@@ -15,6 +16,9 @@ pub struct FakeKeychain {
     refuse_loads: AtomicBool,
     refuse_saves: AtomicBool,
     refuse_deletes: AtomicBool,
+    /// While true, every call waits: an unlock prompt nobody has answered yet.
+    held: Mutex<bool>,
+    released: Condvar,
 }
 
 impl FakeKeychain {
@@ -28,6 +32,17 @@ impl FakeKeychain {
     /// Every call takes `delay`, as an unlock prompt would.
     pub fn slow(self, delay: Duration) -> Self {
         Self { delay, ..self }
+    }
+
+    /// From now on every call waits until [`Self::release`], as behind an unlock prompt:
+    /// tests on a paused clock move time forward meanwhile with `tokio::time::advance`.
+    pub fn hold(&self) {
+        *self.held.lock().unwrap() = true;
+    }
+
+    pub fn release(&self) {
+        *self.held.lock().unwrap() = false;
+        self.released.notify_all();
     }
 
     pub fn refuse_loads(&self, refuse: bool) {
@@ -49,6 +64,8 @@ impl FakeKeychain {
 
     fn answer(&self, refuse: &AtomicBool) -> Result<(), VaultError> {
         std::thread::sleep(self.delay);
+        let held = self.held.lock().unwrap();
+        drop(self.released.wait_while(held, |held| *held).unwrap());
         if refuse.load(Ordering::SeqCst) {
             return Err(VaultError::Unavailable("locked".into()));
         }

@@ -83,6 +83,15 @@ pub fn join_path(base: &Url, path: &str) -> Url {
     url
 }
 
+/// A platform as the learner knows it: its host, and its port when not the default.
+pub fn label_of(url: &Url) -> String {
+    match (url.host_str(), url.port()) {
+        (Some(h), Some(p)) => format!("{h}:{p}"),
+        (Some(h), None) => h.to_owned(),
+        _ => url.to_string(),
+    }
+}
+
 /// What logs and support details may say of an address: its origin, never the path or
 /// query a server chose.
 pub fn origin_of(url: &Url) -> String {

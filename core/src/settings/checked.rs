@@ -6,7 +6,7 @@ use serde::Serialize;
 use strum::{EnumIter, IntoStaticStr};
 use url::Url;
 
-use super::address::{check_url, is_loopback, join_path, scheme_allowed};
+use super::address::{check_url, is_loopback, join_path, label_of, scheme_allowed};
 use super::key::Key;
 use super::raw::RawSettings;
 
@@ -197,12 +197,7 @@ impl Settings {
 
     /// The platform as the learner knows it: its host (and port, when not the default).
     pub fn platform_label(&self) -> String {
-        let url = &self.auth_url;
-        match (url.host_str(), url.port()) {
-            (Some(h), Some(p)) => format!("{h}:{p}"),
-            (Some(h), None) => h.to_owned(),
-            _ => url.to_string(),
-        }
+        label_of(&self.auth_url)
     }
 }
 

@@ -12,7 +12,9 @@ mod key;
 mod layers;
 mod raw;
 
-pub use address::{check_url, is_loopback, join_path, origin_of, same_platform, scheme_allowed};
+pub use address::{
+    check_url, is_loopback, join_path, label_of, origin_of, same_platform, scheme_allowed,
+};
 pub use checked::{
     AllowedHost, ConfigError, Invalid, Settings, TokenStoreKind, DEFAULT_DEVICE_AUTHORIZATION_PATH,
     DEFAULT_PROFILE_PATH, DEFAULT_REVOCATION_PATH, DEFAULT_TOKEN_PATH,

@@ -1,12 +1,13 @@
-//! About, and what support needs to help.
+//! Settings and about over the current view, and what support needs to help.
 
 use std::time::SystemTime;
 
-use super::super::error::CommandError;
-use super::super::state::Overlay;
-use super::Controller;
+use super::error::CommandError;
+use super::state::{Overlay, Phase};
+use super::Machine;
+use crate::settings::origin_of;
 
-impl Controller {
+impl Machine {
     /// Shows the version, the licence and the platform over the current view.
     pub fn open_about(&self) {
         self.change(|state| {
@@ -21,13 +22,19 @@ impl Controller {
         self.change(|state| state.overlay = None);
     }
 
-    /// What support needs to help, for the clipboard: no secret in it.
+    /// What support needs to help, for the clipboard: the platform's origin, never a
+    /// secret or a server's words.
     pub fn support_details(&self) -> String {
         let state = self.lock();
         let platform = state.platform.as_ref().map_or_else(
             || "not configured".to_owned(),
-            |p| p.settings().auth_url.to_string(),
+            |p| origin_of(&p.settings().auth_url),
         );
+        let error = match &state.phase {
+            Phase::Failed(failure) => failure.message.name(),
+            Phase::Unusable(problem) => problem.message.name(),
+            _ => "none",
+        };
         format!(
             "Passerelle {}\nOS: {} {}\nPlatform: {}\nBuilt for: {}\nError: {}\nTime: {}\n",
             env!("CARGO_PKG_VERSION"),
@@ -35,7 +42,7 @@ impl Controller {
             std::env::consts::ARCH,
             platform,
             state.built_for.as_deref().unwrap_or("any platform"),
-            state.error().map_or("none", |e| e.kind.name()),
+            error,
             humantime::format_rfc3339_seconds(SystemTime::now()),
         )
     }

@@ -1,20 +1,22 @@
-//! Every message the backend can ask the window to show, as one enum — with, for settings,
+//! Every message the machine can ask the window to show, as one enum — with, for settings,
 //! the setting's name (`Key`), why it cannot be used (`Invalid`) and where it comes from
 //! (`Layer`). The window holds the words, in `ui/i18n.js`, under the same names; a test
 //! keeps both languages complete for every one of them.
 
-use passerelle_core::flow::{FlowError, MetadataError, RetryReason};
-use passerelle_core::session::{Ended, NotRemembered, ResumeError};
-use passerelle_core::settings::ConfigError;
+use crate::flow::{FlowError, MetadataError, RetryReason};
+use crate::session::{Ended, NotRemembered, ResumeError};
+use crate::settings::ConfigError;
 use serde::Serialize;
 use strum::{EnumIter, IntoStaticStr};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, EnumIter, IntoStaticStr)]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
-pub enum Kind {
+pub enum Message {
     // Why a sign-in or a session failed: the error view, with a title and a sentence.
     Denied,
+    UnusableCode,
+    UnusableToken,
     Expired,
     InvalidClient,
     UnsupportedGrant,
@@ -50,19 +52,23 @@ pub enum Kind {
     ClientIdNeeded,
     Locked,
     SaveFailed,
+    NotConfirmed,
+    TooFast,
 }
 
-impl Kind {
+impl Message {
     pub fn name(self) -> &'static str {
         self.into()
     }
 
-    /// Kinds shown as an error view have a sentence too, under `{kind}_text`.
+    /// Messages shown as an error view have a sentence too, under `{kind}_text`.
     pub fn is_error_view(self) -> bool {
-        use Kind::*;
+        use Message::*;
         matches!(
             self,
             Denied
+                | UnusableCode
+                | UnusableToken
                 | Expired
                 | InvalidClient
                 | UnsupportedGrant
@@ -82,75 +88,77 @@ impl Kind {
     }
 }
 
-impl From<&FlowError> for Kind {
+impl From<&FlowError> for Message {
     fn from(e: &FlowError) -> Self {
         match e {
-            FlowError::Unreachable(_) => Kind::Unreachable,
-            FlowError::ServerError(_) => Kind::ServerError,
-            FlowError::Unexpected(_) => Kind::Unexpected,
-            FlowError::Denied => Kind::Denied,
-            FlowError::Expired | FlowError::InvalidGrant => Kind::Expired,
-            FlowError::InvalidClient => Kind::InvalidClient,
-            FlowError::UnsupportedGrantType => Kind::UnsupportedGrant,
-            FlowError::Refused(_) => Kind::Refused,
-            FlowError::SessionInvalid => Kind::SessionInvalid,
+            FlowError::Unreachable(_) => Message::Unreachable,
+            FlowError::ServerError(_) => Message::ServerError,
+            FlowError::Unexpected(_) => Message::Unexpected,
+            FlowError::Denied => Message::Denied,
+            FlowError::UnusableCode => Message::UnusableCode,
+            FlowError::UnusableToken(_) => Message::UnusableToken,
+            FlowError::Expired | FlowError::InvalidGrant => Message::Expired,
+            FlowError::InvalidClient => Message::InvalidClient,
+            FlowError::UnsupportedGrantType => Message::UnsupportedGrant,
+            FlowError::Refused(_) => Message::Refused,
+            FlowError::SessionInvalid => Message::SessionInvalid,
             // Never shown: a cancelled sign-in leaves quietly.
-            FlowError::Cancelled => Kind::SignedOut,
-            FlowError::Metadata(MetadataError::IssuerMismatch { .. }) => Kind::IssuerMismatch,
-            FlowError::Metadata(MetadataError::ForeignEndpoint(_)) => Kind::ForeignEndpoint,
-            FlowError::Metadata(MetadataError::MissingEndpoint(_)) => Kind::MissingEndpoint,
-            FlowError::Metadata(MetadataError::Invalid(_)) => Kind::Unexpected,
-            FlowError::ClientSetup(_) => Kind::ClientSetup,
+            FlowError::Cancelled => Message::SignedOut,
+            FlowError::Metadata(MetadataError::IssuerMismatch { .. }) => Message::IssuerMismatch,
+            FlowError::Metadata(MetadataError::ForeignEndpoint(_)) => Message::ForeignEndpoint,
+            FlowError::Metadata(MetadataError::MissingEndpoint(_)) => Message::MissingEndpoint,
+            FlowError::Metadata(MetadataError::Invalid(_)) => Message::Unexpected,
+            FlowError::ClientSetup(_) => Message::ClientSetup,
         }
     }
 }
 
-impl From<&ResumeError> for Kind {
+impl From<&ResumeError> for Message {
     fn from(e: &ResumeError) -> Self {
         match e {
-            ResumeError::Ended => Kind::SessionEnded,
-            ResumeError::SettingsChanged => Kind::SettingsChanged,
-            ResumeError::Superseded => Kind::SignedOut,
+            ResumeError::Ended => Message::SessionEnded,
+            ResumeError::SettingsChanged => Message::SettingsChanged,
+            ResumeError::Superseded => Message::SignedOut,
             ResumeError::Flow(e) => e.into(),
         }
     }
 }
 
-impl From<RetryReason> for Kind {
+impl From<RetryReason> for Message {
     fn from(reason: RetryReason) -> Self {
         match reason {
-            RetryReason::Unreachable => Kind::Unreachable,
-            RetryReason::ServerError => Kind::ServerError,
-            RetryReason::Unexpected => Kind::Unexpected,
+            RetryReason::Unreachable => Message::Unreachable,
+            RetryReason::ServerError => Message::ServerError,
+            RetryReason::Unexpected => Message::Unexpected,
         }
     }
 }
 
-impl From<&ConfigError> for Kind {
+impl From<&ConfigError> for Message {
     fn from(e: &ConfigError) -> Self {
         match e {
-            ConfigError::File { .. } => Kind::SettingsFileBroken,
-            ConfigError::Missing(_) | ConfigError::Invalid { .. } => Kind::InvalidSetting,
+            ConfigError::File { .. } => Message::SettingsFileBroken,
+            ConfigError::Missing(_) | ConfigError::Invalid { .. } => Message::InvalidSetting,
         }
     }
 }
 
-impl From<Ended> for Kind {
+impl From<Ended> for Message {
     fn from(ended: Ended) -> Self {
         match ended {
-            Ended::Everywhere => Kind::SignedOut,
-            Ended::HereOnly => Kind::RevocationFailed,
-            Ended::KeychainKept => Kind::KeychainNotCleared,
+            Ended::Everywhere => Message::SignedOut,
+            Ended::HereOnly => Message::RevocationFailed,
+            Ended::KeychainKept => Message::KeychainNotCleared,
         }
     }
 }
 
-impl From<NotRemembered> for Kind {
+impl From<NotRemembered> for Message {
     fn from(why: NotRemembered) -> Self {
         match why {
-            NotRemembered::MemoryChosen => Kind::MemoryChosen,
-            NotRemembered::NoKeychain => Kind::NoKeychain,
-            NotRemembered::TooLarge => Kind::TooLargeForKeychain,
+            NotRemembered::MemoryChosen => Message::MemoryChosen,
+            NotRemembered::NoKeychain => Message::NoKeychain,
+            NotRemembered::TooLarge => Message::TooLargeForKeychain,
         }
     }
 }
@@ -159,14 +167,14 @@ impl From<NotRemembered> for Kind {
 mod tests {
     use std::collections::BTreeSet;
 
-    use passerelle_core::settings::{Invalid, Key, Layer};
+    use crate::settings::{Invalid, Key, Layer};
     use strum::IntoEnumIterator;
 
     use super::*;
 
     /// The keys of one language's table in `ui/i18n.js` (`  key: "…",` lines).
     fn keys_of(lang: &str) -> BTreeSet<String> {
-        let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/ui/i18n.js"))
+        let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../ui/i18n.js"))
             .expect("ui/i18n.js");
         let start = source
             .find(&format!("\n  {lang}: {{"))
@@ -194,7 +202,7 @@ mod tests {
     #[test]
     fn every_kind_has_english_and_french_words() {
         let mut needed: Vec<String> = Vec::new();
-        for kind in Kind::iter() {
+        for kind in Message::iter() {
             needed.push(kind.name().to_owned());
             if kind.is_error_view() {
                 needed.push(format!("{}_text", kind.name()));
@@ -218,7 +226,7 @@ mod tests {
 
     #[test]
     fn kinds_serialise_as_their_names() {
-        for kind in Kind::iter() {
+        for kind in Message::iter() {
             assert_eq!(serde_json::to_value(kind).unwrap(), kind.name());
         }
         for reason in Invalid::iter() {

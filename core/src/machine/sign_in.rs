@@ -1,39 +1,47 @@
 //! A sign-in: a code, the learner's approval, the tokens kept, the profile shown. Tokens
 //! that arrive for a sign-in the learner cancelled are revoked and never kept.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::SystemTime;
 
-use passerelle_core::flow::{FlowError, PendingSignIn, Verification};
-use passerelle_core::session::{self, Binding, Resumed, SavedSession};
 use tokio_util::sync::CancellationToken;
 
-use super::super::error::CommandError;
-use super::super::state::{Attempt, Phase, Platform, Retry, State, Step, Task};
-use super::super::view::{CodeShown, Status};
-use super::super::words::Kind;
-use super::{failed, Controller};
+use super::error::CommandError;
+use super::message::Message;
+use super::state::{
+    Attempt, IssuedCode, Phase, Platform, Progress, Retry, SignedIn, State, Step, Task,
+};
+use super::Machine;
+use crate::flow::{FlowError, PendingSignIn, PollProgress, Verification};
+use crate::session::{self, Binding, Resumed, SavedSession};
 
-impl Controller {
+impl Machine {
     /// Starts a sign-in, unless one is already running.
     pub fn start_sign_in(&self) -> Result<(), CommandError> {
-        match self.lock().phase {
-            Phase::SigningIn(_) => return Ok(()),
-            Phase::SignedOut(_) | Phase::Failed { .. } => {}
-            _ => return Err(CommandError::NotNow),
-        }
         let cancel = CancellationToken::new();
-        let (platform, task) = self
-            .begin(|task| {
+        let started = self.change(|state| {
+            match state.phase {
+                Phase::SigningIn(_) => return Ok(None),
+                Phase::SignedOut(_) | Phase::Failed(_) => {}
+                _ => return Err(CommandError::NotNow),
+            }
+            let platform = state.platform.clone().ok_or(CommandError::NotConfigured)?;
+            if !state.limits.sign_ins.allow() {
+                return Err(CommandError::TooFast);
+            }
+            let task = state.begin(|task| {
                 Phase::SigningIn(Attempt {
                     task,
                     cancel: cancel.clone(),
                     step: Step::Asking,
                 })
-            })
-            .ok_or(CommandError::NotConfigured)?;
-        let this = self.clone();
-        tauri::async_runtime::spawn(async move { this.run_sign_in(platform, task, cancel).await });
+            });
+            Ok(Some((platform, task)))
+        })?;
+        if let Some((platform, task)) = started {
+            let this = self.clone();
+            self.spawn(async move { this.run_sign_in(platform, task, cancel).await });
+        }
         Ok(())
     }
 
@@ -43,25 +51,25 @@ impl Controller {
             _ = cancel.cancelled() => return,
             started = client.start_sign_in() => started,
         };
-        let pending = match started {
-            Ok(pending) => Arc::new(pending),
+        let code = match started {
+            Ok(pending) => Arc::new(IssuedCode {
+                pending,
+                qr: OnceLock::new(),
+            }),
             Err(e) => return self.fail(task, Retry::NewCode, &e),
         };
-        let shown = CodeShown::new(
-            &pending.authorization.user_code,
-            &pending.verification,
-            pending.expires_at,
-        );
         self.update(task, |state| {
             if let Phase::SigningIn(attempt) = &mut state.phase {
-                attempt.step = Step::Code(pending.clone(), shown);
+                attempt.step = Step::Code {
+                    code: code.clone(),
+                    progress: Progress::Waiting,
+                };
             }
         });
         let token = client
-            .wait_for_token(&pending, &cancel, |progress| {
-                self.update(task, |state| {
-                    state.set_status(Status::from_progress(&progress, SystemTime::now()))
-                });
+            .wait_for_token(&code.pending, &cancel, |progress| {
+                let progress = progress_of(&progress, SystemTime::now());
+                self.update(task, |state| set_progress(state, progress));
             })
             .await;
         let token = match token {
@@ -78,15 +86,11 @@ impl Controller {
         // the tokens are gone (see `cancel_sign_in`).
         let approved = self.finish(task, |state| {
             if let Phase::SigningIn(attempt) = &mut state.phase {
-                if let Step::Code(_, shown) = &attempt.step {
-                    let mut shown = shown.clone();
-                    shown.status = Status::Approved;
-                    attempt.step = Step::Approved(shown);
-                }
+                attempt.step = Step::Approved(code.clone());
             }
         });
-        let wanted = || is_signing_in(&self.lock(), task);
-        if !approved || platform.store.save_if(wanted, &tokens).await.is_err() {
+        let wanted = || self.lock().is_signing_in(task);
+        if !approved || platform.keeper.save_if(wanted, &tokens).await.is_err() {
             return self.discard(&platform, task, &tokens, false).await;
         }
         let access = tokens
@@ -97,19 +101,22 @@ impl Controller {
             _ = cancel.cancelled() => return self.discard(&platform, task, &tokens, true).await,
             profile = client.fetch_profile(access) => profile,
         };
-        let not_remembered = platform.store.not_remembered().map(Kind::from);
+        let not_remembered = platform.keeper.not_remembered();
         let done = match profile {
             Ok(profile) => self.finish(task, |state| {
-                state.phase = Phase::SignedIn {
+                state.phase = Phase::SignedIn(Box::new(SignedIn {
                     session: Resumed {
                         session: tokens.clone(),
                         profile,
                     },
                     not_remembered,
-                }
+                }))
             }),
-            // The tokens are kept: a restore can use them once the API answers.
-            Err(e) => self.finish(task, |state| state.phase = failed(Retry::Restore, &e)),
+            // The tokens are kept: Try again restores them once the API answers.
+            Err(e) => {
+                let failure = super::failure(Retry::Restore, &e);
+                self.finish(task, |state| state.phase = Phase::Failed(failure))
+            }
         };
         if !done {
             self.discard(&platform, task, &tokens, true).await;
@@ -120,7 +127,7 @@ impl Controller {
     /// cancelled it (the phase is then "signing out") or it was overtaken.
     fn finish(&self, task: Task, change: impl FnOnce(&mut State)) -> bool {
         self.change(|state| {
-            let running = is_signing_in(state, task);
+            let running = state.is_signing_in(task);
             if running {
                 change(state);
             }
@@ -132,8 +139,8 @@ impl Controller {
     /// revoked; then, if this task still owns the window, signed out.
     async fn discard(&self, platform: &Platform, task: Task, tokens: &SavedSession, kept: bool) {
         tracing::info!("the sign-in was cancelled; its tokens are discarded");
-        let ended = session::discard(&platform.client, &platform.store, tokens, kept).await;
-        let notice = (ended == session::Ended::KeychainKept).then_some(Kind::KeychainNotCleared);
+        let ended = session::discard(&platform.client, &platform.keeper, tokens, kept).await;
+        let notice = (ended == session::Ended::KeychainKept).then_some(Message::KeychainNotCleared);
         self.update(task, |state| state.phase = Phase::SignedOut(notice));
     }
 
@@ -142,53 +149,81 @@ impl Controller {
     pub fn cancel_sign_in(&self) {
         self.change(|state| match &state.phase {
             Phase::SigningIn(attempt) => {
-                attempt.cancel.cancel();
                 state.phase = match attempt.step {
                     Step::Approved(_) => Phase::SigningOut(attempt.task),
                     _ => Phase::SignedOut(None),
                 };
             }
-            Phase::Failed { retry, .. } if *retry != Retry::Restore => {
+            Phase::Failed(failure) if failure.retry == Retry::NewCode => {
                 state.phase = Phase::SignedOut(None)
             }
             _ => {}
         });
     }
 
-    fn pending(&self) -> Result<Arc<PendingSignIn>, CommandError> {
+    fn shown_code(&self) -> Result<Arc<IssuedCode>, CommandError> {
         match &self.lock().phase {
             Phase::SigningIn(Attempt {
-                step: Step::Code(pending, _),
+                step: Step::Code { code, .. },
                 ..
-            }) => Ok(pending.clone()),
+            }) => Ok(code.clone()),
             _ => Err(CommandError::NoSignIn),
         }
     }
 
-    /// Opens the verification page the backend holds (never a URL from the window), after
+    /// Opens the verification page the machine holds (never a URL from the window), after
     /// copying the code, as "Copy & Continue" does.
     pub fn open_verification_page(&self) -> Result<(), CommandError> {
-        let pending = self.pending()?;
-        let Verification::Trusted { open, .. } = &pending.verification else {
+        let code = self.shown_code()?;
+        let Verification::Trusted { open, .. } = &code.pending.verification else {
             return Err(CommandError::UnsafeUrl);
         };
-        if let Err(e) = self.0.desktop.copy_text(&pending.authorization.user_code) {
+        if !self.lock().limits.opens.allow() {
+            return Err(CommandError::TooFast);
+        }
+        if let Err(e) = self.0.desktop.copy_text(user_code(&code.pending)) {
             tracing::info!(error = %e, "could not copy the code");
         }
         self.0.desktop.open_url(open).map_err(CommandError::Desktop)
     }
 
     pub fn copy_user_code(&self) -> Result<(), CommandError> {
-        let pending = self.pending()?;
+        let code = self.shown_code()?;
         self.0
             .desktop
-            .copy_text(&pending.authorization.user_code)
+            .copy_text(user_code(&code.pending))
             .map_err(CommandError::Desktop)
     }
 }
 
-/// True while `task` is the sign-in in progress: a cancel (under the same lock) or a newer
-/// task changes the phase.
-fn is_signing_in(state: &State, task: Task) -> bool {
-    matches!(&state.phase, Phase::SigningIn(a) if a.task == task)
+fn user_code(pending: &PendingSignIn) -> &str {
+    &pending.authorization.user_code
+}
+
+/// What a poll's progress says, with its retry due at a moment rather than in a while.
+fn progress_of(progress: &PollProgress, now: SystemTime) -> Progress {
+    match progress {
+        PollProgress::Waiting { .. } => Progress::Waiting,
+        PollProgress::SlowedDown { interval, .. } => Progress::SlowedDown {
+            interval: *interval,
+        },
+        PollProgress::Retrying {
+            reason,
+            next_poll_in,
+            ..
+        } => Progress::Retrying {
+            reason: *reason,
+            due: now + *next_poll_in,
+        },
+    }
+}
+
+fn set_progress(state: &mut State, progress: Progress) {
+    if let Phase::SigningIn(Attempt {
+        step: Step::Code { progress: p, .. },
+        ..
+    }) = &mut state.phase
+    {
+        *p = progress;
+    }
 }

@@ -1,10 +1,10 @@
-//! Errors of the app's commands, sent to the window as `{kind, setting, reason, message}`.
+//! Errors of the app's commands, sent to the window as `{message, setting, reason, detail}`.
 
-use passerelle_core::flow::FlowError;
-use passerelle_core::settings::{ConfigError, Invalid, Key};
 use serde::ser::SerializeStruct;
 
-use super::words::Kind;
+use super::message::Message;
+use crate::flow::FlowError;
+use crate::settings::{ConfigError, Invalid, Key};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CommandError {
@@ -29,22 +29,30 @@ pub enum CommandError {
     Setting(ConfigError),
     #[error("the settings could not be saved: {0}")]
     SaveFailed(ConfigError),
+    /// The learner did not confirm moving to another platform.
+    #[error("the learner kept the platform in use")]
+    NotConfirmed,
+    /// Asked too often in the last minute (a page looping on it).
+    #[error("asked too often; wait a moment")]
+    TooFast,
     #[error(transparent)]
     Flow(#[from] FlowError),
 }
 
 impl CommandError {
-    pub fn kind(&self) -> Kind {
+    pub fn message(&self) -> Message {
         match self {
-            Self::NotConfigured => Kind::NotConfigured,
-            Self::NoSignIn => Kind::NoSignIn,
-            Self::UnsafeUrl => Kind::UnsafeUrl,
-            Self::Desktop(_) => Kind::Desktop,
-            Self::NotNow => Kind::NotNow,
-            Self::ClientIdNeeded => Kind::ClientIdNeeded,
-            Self::Locked(_) => Kind::Locked,
+            Self::NotConfigured => Message::NotConfigured,
+            Self::NoSignIn => Message::NoSignIn,
+            Self::UnsafeUrl => Message::UnsafeUrl,
+            Self::Desktop(_) => Message::Desktop,
+            Self::NotNow => Message::NotNow,
+            Self::ClientIdNeeded => Message::ClientIdNeeded,
+            Self::Locked(_) => Message::Locked,
             Self::Setting(e) => e.into(),
-            Self::SaveFailed(_) => Kind::SaveFailed,
+            Self::SaveFailed(_) => Message::SaveFailed,
+            Self::NotConfirmed => Message::NotConfirmed,
+            Self::TooFast => Message::TooFast,
             Self::Flow(e) => e.into(),
         }
     }
@@ -74,10 +82,10 @@ impl serde::Serialize for CommandError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let (setting, reason) = self.setting();
         let mut s = serializer.serialize_struct("CommandError", 4)?;
-        s.serialize_field("kind", &self.kind())?;
+        s.serialize_field("message", &self.message())?;
         s.serialize_field("setting", &setting)?;
         s.serialize_field("reason", &reason)?;
-        s.serialize_field("message", &self.to_string())?;
+        s.serialize_field("detail", &self.to_string())?;
         s.end()
     }
 }
@@ -87,7 +95,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn serialises_as_kind_setting_reason_and_message() {
+    fn serialises_as_message_setting_reason_and_detail() {
         let e = CommandError::from(ConfigError::Invalid {
             key: Key::AuthUrl,
             reason: Invalid::NeedsHttps,
@@ -95,21 +103,21 @@ mod tests {
         assert_eq!(
             serde_json::to_value(&e).unwrap(),
             serde_json::json!({
-                "kind": "invalid_setting",
+                "message": "invalid_setting",
                 "setting": "auth_url",
                 "reason": "needs_https",
-                "message": "`auth_url` must use https (plain http only between this computer's own addresses)"
+                "detail": "`auth_url` must use https (plain http only between this computer's own addresses)"
             })
         );
         // A client that cannot be built is not "unreachable"; a file that cannot be
         // written is not a bad setting.
         let e = CommandError::from(FlowError::ClientSetup("no roots".into()));
-        assert_eq!(e.kind(), Kind::ClientSetup);
+        assert_eq!(e.message(), Message::ClientSetup);
         let e = CommandError::from(ConfigError::File {
             path: "/x".into(),
             line: None,
             problem: "read-only".into(),
         });
-        assert_eq!(e.kind(), Kind::SaveFailed);
+        assert_eq!(e.message(), Message::SaveFailed);
     }
 }

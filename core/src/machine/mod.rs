@@ -1,0 +1,184 @@
+//! The sign-in machine: what the app does, without its window. Plain Rust on tokio, so
+//! that its races are tested on a paused clock. In reading order:
+//!
+//! 1. [`Machine`] (here): the one state behind a lock, the views pushed when it changes,
+//!    and the tasks that act on it — each bound to the platform it serves.
+//! 2. [`state`]: the facts — one phase, what covers it, the platform in use.
+//! 3. What each command does, by job: `sign_in`, `session` (restore, sign-out, the
+//!    keychain's waits), `settings` (the platform, and changing it), `overlays` (settings,
+//!    about, support details).
+//! 4. [`view`]: what the window is shown, derived from the state; [`message`]: every
+//!    message it can be told; [`error`]: what a command answers when it cannot.
+//! 5. [`ports`]: the two traits the shell implements, where views go and the desktop.
+
+pub mod error;
+mod limits;
+pub mod message;
+mod overlays;
+pub mod ports;
+mod session;
+mod settings;
+mod sign_in;
+pub mod startup;
+pub mod state;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
+pub mod view;
+
+use std::future::Future;
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
+
+use tokio::runtime::Handle;
+
+pub use error::CommandError;
+pub use message::Message;
+pub use ports::{Desktop, Question, Window, Words};
+pub use startup::{KeeperFactory, Startup};
+pub use view::View;
+
+use crate::flow::FlowError;
+use state::{Failure, Phase, Platform, Retry, State, Task};
+
+/// Cheap to clone: every clone is the same app.
+#[derive(Clone)]
+pub struct Machine(Arc<Shared>);
+
+struct Shared {
+    window: Arc<dyn Window>,
+    desktop: Arc<dyn Desktop>,
+    startup: Startup,
+    /// Where its tasks run: the app's runtime, whichever thread a command comes from.
+    runtime: Handle,
+    state: Mutex<State>,
+    /// One save of the settings at a time, from its checks to the change of platform.
+    saving: tokio::sync::Mutex<()>,
+}
+
+impl Machine {
+    /// Reads the settings; call [`Machine::begin`] once the window shows.
+    pub fn new(
+        startup: Startup,
+        window: Arc<dyn Window>,
+        desktop: Arc<dyn Desktop>,
+        runtime: Handle,
+    ) -> Self {
+        let state = settings::initial_state(&startup);
+        let machine = Machine(Arc::new(Shared {
+            window,
+            desktop,
+            startup,
+            runtime,
+            state: Mutex::new(state),
+            saving: tokio::sync::Mutex::new(()),
+        }));
+        machine.watch_keeper();
+        machine
+    }
+
+    /// Restores a stored session, once the window is showing, so that neither the
+    /// keychain nor the network delays the first paint.
+    pub fn begin(&self) {
+        self.restore_session();
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic elsewhere must not take the window down with it.
+        self.0.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn weak(&self) -> Weak<Shared> {
+        Arc::downgrade(&self.0)
+    }
+
+    /// Applies `change` and shows the view, if it changed.
+    fn change<T>(&self, change: impl FnOnce(&mut State) -> T) -> T {
+        let mut state = self.lock();
+        let out = change(&mut state);
+        self.push(&mut state);
+        out
+    }
+
+    fn push(&self, state: &mut State) {
+        let Some(shown) = &state.shown else {
+            // Not connected yet: the window asks for the view when it is.
+            return;
+        };
+        let view = View::of(state);
+        if *shown != view {
+            self.0.window.show(&view);
+            state.shown = Some(view);
+        }
+    }
+
+    /// Applies `change` if `task` still owns the phase; false when it was overtaken.
+    fn update(&self, task: Task, change: impl FnOnce(&mut State)) -> bool {
+        self.change(|state| {
+            let owned = state.owned_by(task);
+            if owned {
+                change(state);
+            }
+            owned
+        })
+    }
+
+    /// Starts a background task on the platform in use, giving it the phase `phase(task)`.
+    fn begin_task(&self, phase: impl FnOnce(Task) -> Phase) -> Option<(Platform, Task)> {
+        self.change(|state| {
+            let platform = state.platform.clone()?;
+            Some((platform, state.begin(phase)))
+        })
+    }
+
+    fn spawn(&self, task: impl Future<Output = ()> + Send + 'static) {
+        self.0.runtime.spawn(task);
+    }
+
+    fn fail(&self, task: Task, retry: Retry, error: &FlowError) {
+        let failure = failure(retry, error);
+        self.update(task, |state| state.phase = Phase::Failed(failure));
+    }
+
+    /// The window connects once it has loaded; it gets the current view at once, and every
+    /// change after it through [`Window::show`].
+    pub fn connect(&self) -> View {
+        let mut state = self.lock();
+        let view = View::of(&state);
+        state.shown = Some(view.clone());
+        view
+    }
+
+    pub fn view(&self) -> View {
+        View::of(&self.lock())
+    }
+
+    /// "Try again": a new code, the kept session again, or the settings read again.
+    pub fn retry(&self) -> Result<(), CommandError> {
+        let retry = match &self.lock().phase {
+            Phase::Failed(failure) => Some(failure.retry),
+            Phase::Unusable(_) => None,
+            _ => return Ok(()),
+        };
+        match retry {
+            Some(Retry::NewCode) => self.start_sign_in(),
+            Some(Retry::Restore) => {
+                self.restore_session();
+                Ok(())
+            }
+            None => {
+                self.reload_settings();
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The failure `error` makes, and what Try again does.
+fn failure(retry: Retry, error: &FlowError) -> Failure {
+    let message = Message::from(error);
+    tracing::warn!(message = message.name(), %error, "failed");
+    Failure {
+        message,
+        detail: error.to_string(),
+        retry,
+    }
+}

@@ -1,0 +1,81 @@
+//! What the machine needs from the world around it, as two small traits: where views go
+//! ([`Window`]), and the desktop ([`Desktop`]: the browser, the clipboard, and questions
+//! asked outside the page). The Tauri shell implements them; tests record them.
+
+use url::Url;
+
+use super::view::View;
+
+/// Where views go: the page, over the channel it connected with.
+pub trait Window: Send + Sync {
+    fn show(&self, view: &View);
+}
+
+pub trait Desktop: Send + Sync {
+    fn open_url(&self, url: &Url) -> Result<(), String>;
+    fn copy_text(&self, text: &str) -> Result<(), String>;
+    /// Asks the learner in a native dialog, which no script in the page can answer, and
+    /// calls `answer` with their choice (false when the dialog could not be shown).
+    fn confirm(&self, question: Question, answer: Box<dyn FnOnce(bool) + Send>);
+}
+
+/// A question only the learner may answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Question {
+    /// Moving to another platform ends the session on this one.
+    MoveToPlatform { from: String, to: String },
+}
+
+/// A question's words, in the learner's language (English or French).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Words {
+    pub title: String,
+    pub text: String,
+    pub yes: String,
+    pub no: String,
+}
+
+impl Question {
+    /// The words for `locale` (`fr-FR`, `fr_CA.UTF-8`…; English for anything but French).
+    pub fn words(&self, locale: &str) -> Words {
+        let french = locale.to_ascii_lowercase().starts_with("fr");
+        match self {
+            Question::MoveToPlatform { from, to } if french => Words {
+                title: "Changer de plateforme ?".into(),
+                text: format!(
+                    "Passerelle va quitter {from} pour {to}. Vous serez déconnecté de {from}."
+                ),
+                yes: format!("Utiliser {to}"),
+                no: format!("Rester sur {from}"),
+            },
+            Question::MoveToPlatform { from, to } => Words {
+                title: "Change platform?".into(),
+                text: format!(
+                    "Passerelle will move from {from} to {to}. You will be signed out of {from}."
+                ),
+                yes: format!("Use {to}"),
+                no: format!("Stay on {from}"),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn questions_in_english_and_french_name_both_platforms() {
+        let q = Question::MoveToPlatform {
+            from: "old.example".into(),
+            to: "new.example".into(),
+        };
+        for locale in ["en-US", "C", "fr-FR", "fr_CA.UTF-8"] {
+            let w = q.words(locale);
+            assert!(w.text.contains("old.example") && w.text.contains("new.example"));
+            assert!(w.yes.contains("new.example") && w.no.contains("old.example"));
+        }
+        assert_eq!(q.words("fr_FR").title, "Changer de plateforme ?");
+        assert_eq!(q.words("de_DE").title, "Change platform?");
+    }
+}

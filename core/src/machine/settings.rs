@@ -1,0 +1,258 @@
+//! Choosing the platform: the settings read at start, and the setup form's save. Moving to
+//! another platform ends the old one's session, whatever the learner was doing, and only
+//! once the learner confirmed it outside the page.
+
+use std::sync::Arc;
+
+use tokio_util::sync::CancellationToken;
+
+use super::error::CommandError;
+use super::message::Message;
+use super::ports::Question;
+use super::session::end_session;
+use super::startup::Startup;
+use super::state::{Config, Overlay, Phase, Platform, SettingsProblem, State};
+use super::Machine;
+use crate::flow::DeviceFlowClient;
+use crate::settings::{
+    check_url, label_of, read_file, write_file, ConfigError, Key, Managed, RawSettings, Settings,
+    Sources,
+};
+
+/// The state the app starts in, from every settings layer.
+pub(super) fn initial_state(startup: &Startup) -> State {
+    let (phase, platform, config) = load(startup);
+    State::new(phase, platform, config, startup.built_for.clone())
+}
+
+/// Reads every layer. A settings file that cannot be read is named, with its line, and
+/// left as it is.
+fn load(startup: &Startup) -> (Phase, Option<Platform>, Config) {
+    let managed = match Managed::read(&startup.managed_file) {
+        Ok(managed) => managed,
+        Err(e) => return unusable(file_problem(Message::ManagedFileBroken, &e, false)),
+    };
+    let file = match startup.config_file.as_deref().map(read_file).transpose() {
+        Ok(file) => file.unwrap_or_default(),
+        Err(e) => return unusable(file_problem(Message::SettingsFileBroken, &e, true)),
+    };
+    let config = config(startup, managed, file);
+    match config.merged.settings() {
+        Ok(settings) => (
+            Phase::SignedOut(None),
+            Some(platform_for(startup, settings)),
+            config,
+        ),
+        Err(e) if e.is_not_configured() => (Phase::Setup, None, config),
+        Err(e) => (Phase::Unusable(setting_problem(&e)), None, config),
+    }
+}
+
+fn unusable(problem: SettingsProblem) -> (Phase, Option<Platform>, Config) {
+    (Phase::Unusable(problem), None, Config::default())
+}
+
+fn config(startup: &Startup, managed: Managed, file: RawSettings) -> Config {
+    let sources = Sources {
+        build: startup.build.clone(),
+        managed,
+        file: file.clone(),
+        env: startup.env.clone(),
+        flags: startup.flags.clone(),
+    };
+    Config {
+        merged: sources.merge(),
+        file,
+    }
+}
+
+fn platform_for(startup: &Startup, settings: Settings) -> Platform {
+    Platform {
+        keeper: (startup.keepers)(&settings),
+        client: Arc::new(DeviceFlowClient::with_timeouts(settings, startup.timeouts)),
+        ended: CancellationToken::new(),
+    }
+}
+
+fn file_problem(message: Message, e: &ConfigError, learner_can_fix: bool) -> SettingsProblem {
+    let (file, line) = match e {
+        ConfigError::File { path, line, .. } => (Some(path.display().to_string()), *line),
+        _ => (None, None),
+    };
+    SettingsProblem {
+        message,
+        detail: e.to_string(),
+        setting: None,
+        reason: None,
+        file,
+        line,
+        learner_can_fix,
+    }
+}
+
+fn setting_problem(e: &ConfigError) -> SettingsProblem {
+    let (setting, reason) = match e {
+        ConfigError::Missing(key) => (Some(*key), None),
+        ConfigError::Invalid { key, reason } => (Some(*key), Some(*reason)),
+        ConfigError::File { .. } => (None, None),
+    };
+    SettingsProblem {
+        setting,
+        reason,
+        ..file_problem(Message::InvalidSetting, e, true)
+    }
+}
+
+impl Machine {
+    /// "Try again" on a settings problem: read every file again.
+    pub(super) fn reload_settings(&self) {
+        let (phase, platform, config) = load(&self.0.startup);
+        let configured = platform.is_some();
+        self.change(|state| {
+            state.phase = phase;
+            state.replace_platform(platform);
+            state.config = config;
+        });
+        if configured {
+            self.watch_keeper();
+            self.restore_session();
+        }
+    }
+
+    /// Shows the settings over the current view: from a calm view, and from a settings
+    /// problem only when the learner's own file is what Settings replaces.
+    pub fn open_settings(&self) {
+        self.change(|state| {
+            let allowed = match &state.phase {
+                Phase::Setup => false,
+                Phase::Unusable(problem) => problem.learner_can_fix,
+                phase => phase.is_calm(),
+            };
+            if allowed {
+                state.overlay = Some(Overlay::Settings);
+            }
+        });
+    }
+
+    /// Saves the platform chosen in the setup form, checked as every setting is. Accepted
+    /// only while that form is open, one save at a time. Another platform is used only once
+    /// the learner confirmed it in a native dialog; the old one's session ends first.
+    pub async fn save_setup(
+        &self,
+        auth_url: String,
+        client_id: String,
+    ) -> Result<(), CommandError> {
+        let Ok(_one_at_a_time) = self.0.saving.try_lock() else {
+            return Err(CommandError::NotNow);
+        };
+        self.change(|state| state.saving = true);
+        let saved = self.save(auth_url, client_id).await;
+        self.change(|state| state.saving = false);
+        saved
+    }
+
+    async fn save(&self, auth_url: String, client_id: String) -> Result<(), CommandError> {
+        let (current, locks) = {
+            let state = self.lock();
+            let form_open = state.overlay == Some(Overlay::Settings)
+                || (state.overlay.is_none() && matches!(state.phase, Phase::Setup));
+            if !form_open {
+                return Err(CommandError::NotNow);
+            }
+            let current = state
+                .platform
+                .as_ref()
+                .map(|p| p.settings().auth_url.clone());
+            (current, state.config.merged.clone())
+        };
+        let startup = &self.0.startup;
+        let path = startup.config_file.clone().ok_or_else(|| {
+            CommandError::SaveFailed(ConfigError::file(
+                std::path::Path::new(""),
+                None,
+                "this system has no settings folder",
+            ))
+        })?;
+        let chosen = check_url(Key::AuthUrl, &auth_url)?;
+        let client_id = Some(client_id.trim()).filter(|id| !id.is_empty());
+        if client_id.is_some() && locks.is_locked(Key::ClientId) {
+            return Err(CommandError::Locked(Key::ClientId));
+        }
+        // Never without the school's locks: a machine-wide file that cannot be read now
+        // refuses the save.
+        let managed = Managed::read(&startup.managed_file)?;
+        // A file that does not parse is replaced: `write_file` keeps it as a backup.
+        let mut file = read_file(&path).unwrap_or_default();
+        file.choose_platform(&chosen, current.as_ref(), client_id);
+        let config = config(startup, managed, file.clone());
+        let settings = match config.merged.settings() {
+            Ok(settings) => settings,
+            Err(ConfigError::Missing(Key::ClientId)) => return Err(CommandError::ClientIdNeeded),
+            Err(e) => return Err(e.into()),
+        };
+        // A lock, a flag or an environment variable outranks the learner's file: say so
+        // rather than save a choice that would not be used.
+        if settings.auth_url != chosen {
+            return Err(CommandError::Locked(Key::AuthUrl));
+        }
+        if let Some(current) = current.filter(|c| *c != chosen) {
+            let question = Question::MoveToPlatform {
+                from: label_of(&current),
+                to: settings.platform_label(),
+            };
+            if !self.confirm(question).await {
+                return Err(CommandError::NotConfirmed);
+            }
+        }
+        write_file(&path, &file).map_err(CommandError::SaveFailed)?;
+        self.use_settings(settings, config).await;
+        Ok(())
+    }
+
+    /// The learner's answer to `question`, asked outside the page.
+    async fn confirm(&self, question: Question) -> bool {
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        self.0.desktop.confirm(
+            question,
+            Box::new(move |yes| {
+                let _ = answer.send(yes);
+            }),
+        );
+        answered.await.unwrap_or(false)
+    }
+
+    async fn use_settings(&self, settings: Settings, config: Config) {
+        let same = self
+            .lock()
+            .platform
+            .as_ref()
+            .is_some_and(|p| *p.settings() == settings);
+        if same {
+            self.change(|state| {
+                state.config = config;
+                state.overlay = None;
+            });
+            return;
+        }
+        let platform = platform_for(&self.0.startup, settings);
+        // Leave the old platform first, whatever was going on there: a sign-in is
+        // cancelled, and the session it kept, or any it had, ends here and there.
+        let leaving = self.change(|state| {
+            let known = state.session_to_end().flatten();
+            let old = state.platform.clone()?;
+            state.begin(Phase::SigningOut);
+            Some((old, known))
+        });
+        if let Some((old, known)) = leaving {
+            end_session(&old, known).await;
+        }
+        self.change(|state| {
+            state.config = config;
+            state.replace_platform(Some(platform));
+            state.phase = Phase::SignedOut(None);
+            state.overlay = None;
+        });
+        self.watch_keeper();
+        self.restore_session();
+    }
+}

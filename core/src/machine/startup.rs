@@ -1,0 +1,28 @@
+//! What the machine starts with: the settings' layers, where its files are, where a
+//! platform's session is kept. The app builds one from the system; tests build their own.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::flow::http::Timeouts;
+use crate::session::SessionKeeper;
+use crate::settings::{RawSettings, Settings};
+
+/// Gives the keeper of a platform's session (its keychain entry, or memory).
+pub type KeeperFactory = Arc<dyn Fn(&Settings) -> SessionKeeper + Send + Sync>;
+
+pub struct Startup {
+    pub flags: RawSettings,
+    pub env: RawSettings,
+    /// The settings this copy was built with (a distribution file), if any.
+    pub build: RawSettings,
+    /// The platform this copy was built for, as the learner knows it.
+    pub built_for: Option<String>,
+    /// The learner's own settings file.
+    pub config_file: Option<PathBuf>,
+    /// The machine-wide file a school installs.
+    pub managed_file: PathBuf,
+    pub keepers: KeeperFactory,
+    /// How long the platform's answers are waited for.
+    pub timeouts: Timeouts,
+}

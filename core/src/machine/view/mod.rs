@@ -1,0 +1,211 @@
+//! What the window shows, derived from the app's state in one direction: [`View::of`].
+//! The types that cross to the window are in [`models`]; the code's own view, with its QR
+//! code, in [`code`].
+
+mod code;
+pub mod models;
+mod qr;
+
+pub use code::epoch_ms;
+pub use models::{
+    Action, CodeView, ErrorView, InUse, ProfileView, Screen, SetupView, Status, View,
+};
+
+use super::state::{Failure, Overlay, Phase, Retry, SettingsProblem, State, Step};
+use crate::settings::{check_url, Key, Layer};
+
+impl View {
+    /// What the window shows in `state`.
+    pub fn of(state: &State) -> View {
+        let waiting = state
+            .platform
+            .as_ref()
+            .is_some_and(|p| p.keeper.is_waiting());
+        if waiting {
+            return plain(Screen::WaitingForKeychain, vec![Action::SkipKeychain], None);
+        }
+        match state.overlay {
+            Some(Overlay::About) => return covering(about(state)),
+            Some(Overlay::Settings) => return covering(Screen::Setup(setup(state, false))),
+            None => {}
+        }
+        let view = match &state.phase {
+            Phase::Setup => plain(
+                Screen::Setup(setup(state, true)),
+                vec![Action::SaveSetup],
+                None,
+            ),
+            Phase::Unusable(problem) => unusable(problem),
+            Phase::Failed(failure) => failed(failure),
+            Phase::Restoring(_) => plain(Screen::Restoring, vec![], None),
+            Phase::SignedOut(notice) => plain(
+                Screen::SignedOut { notice: *notice },
+                vec![Action::StartSignIn],
+                None,
+            ),
+            Phase::SigningIn(attempt) => match &attempt.step {
+                Step::Asking => cancellable(Screen::Starting, vec![]),
+                Step::Code { code, progress } => {
+                    let shown = code::view(code, Some(progress));
+                    let mut actions = vec![Action::CopyUserCode];
+                    if shown.trusted {
+                        actions.insert(0, Action::OpenVerificationPage);
+                    }
+                    cancellable(Screen::CodeShown(shown), actions)
+                }
+                Step::Approved(code) => {
+                    cancellable(Screen::CodeShown(code::view(code, None)), vec![])
+                }
+            },
+            Phase::SignedIn(signed_in) => plain(
+                Screen::SignedIn {
+                    profile: ProfileView::from(&signed_in.session.profile),
+                    platform: state.platform_label().unwrap_or_default(),
+                    not_remembered: signed_in.not_remembered.map(Into::into),
+                },
+                vec![Action::SignOut],
+                None,
+            ),
+            Phase::SigningOut(_) => plain(Screen::SigningOut, vec![], None),
+        };
+        View {
+            tools: tools(state),
+            ..view
+        }
+    }
+}
+
+fn plain(screen: Screen, actions: Vec<Action>, escape: Option<Action>) -> View {
+    View {
+        screen,
+        tools: vec![],
+        actions,
+        covers: false,
+        escape,
+    }
+}
+
+/// A sign-in under way: Cancel, and Escape cancels too.
+fn cancellable(screen: Screen, mut actions: Vec<Action>) -> View {
+    actions.push(Action::CancelSignIn);
+    plain(screen, actions, Some(Action::CancelSignIn))
+}
+
+/// Settings or about over the view below: Escape goes back to it.
+fn covering(screen: Screen) -> View {
+    let mut actions = vec![Action::CloseOverlay];
+    if matches!(screen, Screen::Setup(_)) {
+        actions.insert(0, Action::SaveSetup);
+    }
+    View {
+        covers: true,
+        ..plain(screen, actions, Some(Action::CloseOverlay))
+    }
+}
+
+/// Settings and about may be opened from the calm views only; settings not from the setup
+/// form, nor from settings a learner cannot fix.
+fn tools(state: &State) -> Vec<Action> {
+    if state.overlay.is_some() || !state.phase.is_calm() {
+        return vec![];
+    }
+    let settings = match &state.phase {
+        Phase::Setup => false,
+        Phase::Unusable(problem) => problem.learner_can_fix,
+        _ => true,
+    };
+    let mut tools = vec![Action::OpenAbout];
+    if settings {
+        tools.insert(0, Action::OpenSettings);
+    }
+    tools
+}
+
+fn failed(failure: &Failure) -> View {
+    let error = ErrorView {
+        message: failure.message,
+        detail: failure.detail.clone(),
+        setting: None,
+        reason: None,
+        file: None,
+        line: None,
+    };
+    // While a session is kept, there is no going back to "signed out": the learner tries
+    // again or signs out.
+    let (actions, escape) = match failure.retry {
+        Retry::NewCode => (
+            vec![
+                Action::Retry,
+                Action::CancelSignIn,
+                Action::CopySupportDetails,
+            ],
+            Some(Action::CancelSignIn),
+        ),
+        Retry::Restore => (
+            vec![Action::Retry, Action::SignOut, Action::CopySupportDetails],
+            None,
+        ),
+    };
+    plain(Screen::Error(error), actions, escape)
+}
+
+fn unusable(problem: &SettingsProblem) -> View {
+    let error = ErrorView {
+        message: problem.message,
+        detail: problem.detail.clone(),
+        setting: problem.setting,
+        reason: problem.reason,
+        file: problem.file.clone(),
+        line: problem.line,
+    };
+    let mut actions = vec![Action::Retry];
+    if problem.learner_can_fix {
+        actions.push(Action::OpenSettings);
+    }
+    actions.push(Action::CopySupportDetails);
+    plain(Screen::Error(error), actions, None)
+}
+
+fn about(state: &State) -> Screen {
+    Screen::About {
+        version: env!("CARGO_PKG_VERSION"),
+        license: env!("CARGO_PKG_LICENSE"),
+        platform: state.platform_label(),
+        built_for: state.built_for.clone(),
+    }
+}
+
+fn setup(state: &State, first_run: bool) -> SetupView {
+    let merged = &state.config.merged;
+    let platform = merged
+        .raw
+        .get(Key::AuthUrl)
+        .and_then(|a| check_url(Key::AuthUrl, a).ok());
+    // The learner's own client id, when their file is for the platform shown.
+    let file = &state.config.file;
+    let own_client_id = platform
+        .as_ref()
+        .is_none_or(|p| file.is_for(p, Some(p)))
+        .then(|| file.get(Key::ClientId))
+        .flatten();
+    SetupView {
+        first_run,
+        auth_url: merged.raw.get(Key::AuthUrl).unwrap_or_default().to_owned(),
+        client_id: own_client_id.unwrap_or_default().to_owned(),
+        locked: Key::all().filter(|k| merged.is_locked(*k)).collect(),
+        managed: merged
+            .from
+            .values()
+            .any(|l| matches!(l, Layer::Locked | Layer::Managed)),
+        in_use: merged
+            .raw
+            .keys()
+            .map(|key| InUse {
+                key,
+                value: merged.raw.get(key).unwrap_or_default().to_owned(),
+                from: merged.from.get(&key).copied().unwrap_or(Layer::File),
+            })
+            .collect(),
+        saving: state.saving,
+    }
+}

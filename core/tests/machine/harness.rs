@@ -1,0 +1,236 @@
+//! The machine as the app starts it, with stand-ins around it.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use demo_platform::{Decision, DemoPlatform, DEMO_CLIENT_ID};
+use passerelle_core::flow::http::Timeouts;
+use passerelle_core::flow::DeviceFlowClient;
+use passerelle_core::machine::testing::{RecordingDesktop, RecordingWindow};
+use passerelle_core::machine::view::{Screen, Status};
+use passerelle_core::machine::{KeeperFactory, Machine, Message, Startup, View};
+use passerelle_core::session::fake::FakeKeychain;
+use passerelle_core::session::{Binding, Patience, SavedSession, SessionKeeper, Vault};
+use passerelle_core::settings::{Key, RawSettings, Settings};
+use tokio_util::sync::CancellationToken;
+
+pub use demo_platform::{fast_options, running as platform};
+
+pub fn raw_settings(platform: &DemoPlatform) -> RawSettings {
+    RawSettings::default()
+        .with(Key::AuthUrl, platform.auth_url())
+        .with(Key::ApiUrl, platform.api_url())
+        .with(Key::ClientId, DEMO_CLIENT_ID)
+}
+
+/// A port nothing listens on.
+pub fn nothing_on() -> String {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    format!("http://{}", l.local_addr().unwrap())
+}
+
+/// What a test starts the machine with.
+pub struct Setup {
+    pub flags: RawSettings,
+    pub build: RawSettings,
+    /// The machine-wide file's text, if any.
+    pub managed: Option<String>,
+    /// The learner's file's text, if any.
+    pub file: Option<String>,
+    /// Stands in for the keychain, for every platform.
+    pub keychain: Arc<dyn Vault>,
+    pub patience: Patience,
+    /// Instead of one keychain for every platform: a keeper made by this for each.
+    pub keepers: Option<KeeperFactory>,
+}
+
+impl Setup {
+    pub fn new(flags: RawSettings) -> Self {
+        Self {
+            flags,
+            build: RawSettings::default(),
+            managed: None,
+            file: None,
+            keychain: Arc::new(FakeKeychain::default()),
+            patience: Patience::default(),
+            keepers: None,
+        }
+    }
+
+    pub fn with_keychain(self, keychain: Arc<dyn Vault>) -> Self {
+        Self { keychain, ..self }
+    }
+}
+
+pub struct Harness {
+    pub machine: Machine,
+    pub window: Arc<RecordingWindow>,
+    pub desktop: Arc<RecordingDesktop>,
+    pub dir: tempfile::TempDir,
+}
+
+/// The app's timeouts: the paused clock makes them cost nothing.
+pub const TIMEOUTS: Timeouts = Timeouts {
+    connect: Duration::from_secs(10),
+    request: Duration::from_secs(20),
+};
+
+pub fn harness(flags: RawSettings) -> Harness {
+    start(Setup::new(flags))
+}
+
+pub fn harness_with(flags: RawSettings, keychain: Arc<dyn Vault>) -> Harness {
+    start(Setup::new(flags).with_keychain(keychain))
+}
+
+/// The machine started as the app starts it: connected to its window, then begun
+/// (restoring what the stand-in keychain holds).
+pub fn start(setup: Setup) -> Harness {
+    let dir = tempfile::tempdir().unwrap();
+    let config_file = dir.path().join("config.toml");
+    let managed_file = dir.path().join("managed.toml");
+    if let Some(text) = &setup.file {
+        std::fs::write(&config_file, text).unwrap();
+    }
+    if let Some(text) = &setup.managed {
+        std::fs::write(&managed_file, text).unwrap();
+    }
+    let (keychain, patience) = (setup.keychain.clone(), setup.patience);
+    let startup = Startup {
+        flags: setup.flags,
+        env: RawSettings::default(),
+        build: setup.build,
+        built_for: None,
+        config_file: Some(config_file),
+        managed_file,
+        keepers: setup.keepers.unwrap_or_else(|| {
+            Arc::new(move |_: &Settings| SessionKeeper::new(Some(keychain.clone()), true, patience))
+        }),
+        timeouts: TIMEOUTS,
+    };
+    let window = Arc::new(RecordingWindow::default());
+    let desktop = Arc::new(RecordingDesktop::default());
+    let machine = Machine::new(
+        startup,
+        window.clone(),
+        desktop.clone(),
+        tokio::runtime::Handle::current(),
+    );
+    machine.connect();
+    machine.begin();
+    Harness {
+        machine,
+        window,
+        desktop,
+        dir,
+    }
+}
+
+impl Harness {
+    pub fn screen(&self) -> Screen {
+        self.machine.view().screen
+    }
+
+    pub fn config_file(&self) -> std::path::PathBuf {
+        self.dir.path().join("config.toml")
+    }
+
+    /// Waits, in virtual time, until the view satisfies `done`. Time is moved on by hand,
+    /// since a keychain call on its blocking thread keeps the paused clock from moving on
+    /// by itself.
+    pub async fn until(&self, what: &str, done: impl Fn(&View) -> bool) -> View {
+        let started = tokio::time::Instant::now();
+        loop {
+            let view = self.machine.view();
+            if done(&view) {
+                return view;
+            }
+            if started.elapsed() > Duration::from_secs(600) {
+                panic!("never {what}; the view is {view:?}");
+            }
+            tokio::task::yield_now().await;
+            tokio::time::advance(Duration::from_millis(10)).await;
+        }
+    }
+
+    pub async fn signed_out(&self) -> Option<Message> {
+        match self
+            .until("signed out", |v| {
+                matches!(v.screen, Screen::SignedOut { .. })
+            })
+            .await
+            .screen
+        {
+            Screen::SignedOut { notice } => notice,
+            _ => unreachable!(),
+        }
+    }
+
+    pub async fn signed_in(&self) -> Screen {
+        self.until("signed in", |v| matches!(v.screen, Screen::SignedIn { .. }))
+            .await
+            .screen
+    }
+
+    /// Waits for the error view; returns its message.
+    pub async fn error(&self) -> Message {
+        match self
+            .until("an error", |v| matches!(v.screen, Screen::Error(_)))
+            .await
+            .screen
+        {
+            Screen::Error(e) => e.message,
+            _ => unreachable!(),
+        }
+    }
+
+    pub async fn code(&self) -> String {
+        match self
+            .until("a code", |v| matches!(v.screen, Screen::CodeShown(_)))
+            .await
+            .screen
+        {
+            Screen::CodeShown(c) => c.user_code,
+            _ => unreachable!(),
+        }
+    }
+
+    pub async fn approved(&self) {
+        self.until(
+            "approved",
+            |v| matches!(&v.screen, Screen::CodeShown(c) if c.status == Status::Approved),
+        )
+        .await;
+    }
+
+    /// Clicks Sign in, and the learner answers the code in the browser.
+    pub async fn sign_in_and_decide(&self, platform: &DemoPlatform, decision: Decision) {
+        self.machine.start_sign_in().unwrap();
+        let code = self.code().await;
+        assert!(
+            platform.decide(&code, decision),
+            "the platform knows the code shown"
+        );
+    }
+}
+
+pub fn keychain(session: Option<SavedSession>) -> Arc<FakeKeychain> {
+    Arc::new(session.map(FakeKeychain::holding).unwrap_or_default())
+}
+
+/// Signs in with the core alone, as an earlier run of the app did.
+pub async fn earlier_session(platform: &DemoPlatform) -> SavedSession {
+    let client = DeviceFlowClient::with_timeouts(
+        Settings::check(&raw_settings(platform)).unwrap(),
+        TIMEOUTS,
+    );
+    let pending = client.start_sign_in().await.unwrap();
+    assert!(platform.decide(&pending.authorization.user_code, Decision::Approved));
+    let token = client
+        .wait_for_token(&pending, &CancellationToken::new(), |_| {})
+        .await
+        .unwrap();
+    let binding = Binding::of(&client).await.unwrap();
+    SavedSession::from_token(&token, binding, SystemTime::now())
+}

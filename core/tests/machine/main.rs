@@ -1,0 +1,9 @@
+//! The sign-in machine on tokio's paused clock, against the demo platform on loopback (in
+//! the same runtime, so it keeps the same time) or stand-ins for the keychain, the window
+//! and the desktop. Every race the app has to win is here, in virtual time.
+
+mod harness;
+mod races;
+mod sessions;
+mod settings;
+mod sign_in;

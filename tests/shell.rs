@@ -1,0 +1,127 @@
+//! The Tauri shell over the machine: the real builder and context on the mock runtime, the
+//! page's commands through Tauri's IPC and its permission checks, views over the channel.
+//! What the machine does is tested in the core (`core/tests/machine`), on a paused clock.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::*;
+use demo_platform::Decision;
+use passerelle::app::command_names::COMMANDS;
+use passerelle::core::machine::view::Action;
+use passerelle::core::settings::RawSettings;
+use serde_json::{json, Value};
+use strum::IntoEnumIterator;
+
+/// A whole sign-in as the page does it: commands in, views out over the channel, and not
+/// one secret among them.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sign_in_through_the_ipc_and_the_channel() {
+    let platform = platform(fast_options()).await;
+    let h = harness(raw_settings(&platform));
+    let signed_out = h.pushed_state("signed_out").await;
+    assert_eq!(signed_out["actions"], json!(["start_sign_in"]));
+    h.call("start_sign_in").unwrap();
+    let code = h.pushed_state("code_shown").await;
+    let user_code = code["user_code"].as_str().unwrap().to_owned();
+    assert_eq!(code["escape"], "cancel_sign_in");
+    h.call("open_verification_page").unwrap();
+    assert_eq!(h.desktop.opened.lock().unwrap().len(), 1);
+    assert!(platform.decide(&user_code, Decision::Approved));
+    let profile = h.pushed_state("signed_in").await;
+    assert_eq!(profile["profile"]["display_name"], "Camille Martin");
+    let everything = h.pushed.lock().unwrap().join("\n");
+    for secret in platform.issued_secrets() {
+        assert!(!everything.contains(&secret), "a secret reached the page");
+    }
+    h.call("sign_out").unwrap();
+    assert_eq!(h.pushed_state("signed_out").await["notice"], "signed_out");
+}
+
+/// A command's error reaches the page as `{message, setting, reason, detail}`.
+#[tokio::test(flavor = "multi_thread")]
+async fn errors_reach_the_page_in_one_shape() {
+    let h = harness(RawSettings::default());
+    let e = h
+        .invoke(
+            "save_setup",
+            json!({"authUrl": "http://platform.example", "clientId": ""}),
+        )
+        .unwrap_err();
+    assert_eq!(
+        e,
+        json!({"message": "invalid_setting", "setting": "auth_url", "reason": "needs_https",
+               "detail": "`auth_url` must use https (plain http only between this computer's own addresses)"})
+    );
+    assert_eq!(h.call("start_sign_in").unwrap_err()["message"], "not_now");
+}
+
+/// The commands the page sends: `data-command` buttons in `ui/index.html`, and `call("…")`
+/// in `ui/app.js`.
+fn commands_in_the_page() -> BTreeSet<String> {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let read = |path: &str| std::fs::read_to_string(format!("{root}/{path}")).unwrap();
+    let quoted_after = |text: &str, marker: &str| -> Vec<String> {
+        text.match_indices(marker)
+            .map(|(at, _)| {
+                let rest = &text[at + marker.len()..];
+                rest[..rest.find('"').unwrap()].to_owned()
+            })
+            .collect()
+    };
+    let mut commands: BTreeSet<String> = quoted_after(&read("ui/index.html"), "data-command=\"")
+        .into_iter()
+        .collect();
+    commands.extend(quoted_after(&read("ui/app.js"), "call(\""));
+    commands
+}
+
+/// The window may call exactly the commands the page sends, and no plugin; every action a
+/// view offers is one of them.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_window_is_granted_exactly_what_it_calls() {
+    let granted: BTreeSet<String> = COMMANDS.iter().map(|c| c.to_string()).collect();
+    assert_eq!(
+        commands_in_the_page(),
+        granted,
+        "the page sends these; the window is granted those"
+    );
+    for action in Action::iter() {
+        let name = serde_json::to_value(action).unwrap();
+        assert!(granted.contains(name.as_str().unwrap()), "{name}");
+    }
+    let capability: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/capabilities/main-window.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let permitted: BTreeSet<String> = capability["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            p.as_str()
+                .unwrap()
+                .trim_start_matches("allow-")
+                .replace('-', "_")
+        })
+        .collect();
+    assert_eq!(permitted, granted);
+
+    let h = harness(RawSettings::default());
+    for refused in [
+        "plugin:opener|open_url",
+        "plugin:clipboard-manager|read_text",
+        "plugin:dialog|message",
+        "new_code",
+    ] {
+        assert!(h.call(refused).is_err(), "{refused} is refused");
+    }
+    // From another origin than the app's own pages, nothing is granted.
+    let e = h.invoke_from("https://evil.example", "open_about", Value::Null);
+    assert!(e.is_err(), "{e:?}");
+}
