@@ -29,6 +29,7 @@ pub fn init(dir: Option<PathBuf>) -> Option<WorkerGuard> {
             })
     };
     let appender = dir.and_then(|d| {
+        private_folder(&d);
         Builder::new()
             .rotation(Rotation::DAILY)
             .max_log_files(KEPT_FILES)
@@ -57,4 +58,15 @@ pub fn init(dir: Option<PathBuf>) -> Option<WorkerGuard> {
         .with(file)
         .try_init();
     guard
+}
+
+/// The log folder is the learner's alone, even when an earlier version made it readable
+/// by others (new files in it follow the process's umask, set in `main`).
+fn private_folder(dir: &std::path::Path) {
+    let _ = std::fs::create_dir_all(dir);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+    }
 }

@@ -32,6 +32,12 @@ fn flags() -> RawSettings {
 }
 
 fn main() {
+    // Everything the app writes — settings, logs, caches — is the learner's alone.
+    #[cfg(unix)]
+    // SAFETY: umask has no preconditions; it only sets this process's creation mask.
+    unsafe {
+        libc::umask(0o077);
+    }
     let flags = flags();
     let _log_guard = passerelle::logging::init(Paths::current().log_dir);
     app::run(Launch::new(flags));

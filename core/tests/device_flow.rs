@@ -70,7 +70,7 @@ async fn signs_in_after_approval_and_reads_the_profile() {
         .await
         .unwrap();
     approval.await.unwrap();
-    assert_eq!(token.token_type, "Bearer");
+    assert_eq!(token.token_type.as_deref(), Some("Bearer"));
     assert!(token.refresh_token.is_some() && token.created_at.is_some());
     // Pending at least three times before the approval, 2.5 s in.
     let waits = progress

@@ -1,13 +1,19 @@
 //! Every response parser against arbitrary input: a typed error or a sane value, never a
-//! panic. Fixed cases (wrong types, missing fields, zero, negative and huge numbers, long
-//! strings) are unit tests next to the parsers in `core/src/flow/protocol.rs`.
+//! panic — and the expiry of a token computed from any numbers a server sends. Fixed cases
+//! (wrong types, missing fields, zero, negative and huge numbers, long strings) are unit
+//! tests next to the parsers in `core/src/flow/protocol/`.
 
 use std::time::Duration;
 
+use std::time::{SystemTime, UNIX_EPOCH};
+
 use passerelle_core::flow::protocol::{
     parse_device_authorization, parse_error, parse_metadata, parse_profile, parse_token,
-    MAX_EXPIRES_IN, MAX_FIELD_LEN, MAX_INTERVAL, MAX_USER_CODE_LEN, MIN_INTERVAL,
+    MAX_EXPIRES_IN, MAX_FIELD_LEN, MAX_INTERVAL, MAX_TOKEN_LIFETIME, MAX_USER_CODE_LEN,
+    MIN_INTERVAL,
 };
+use passerelle_core::session::saved::token_expiry;
+use passerelle_core::session::{Binding, SavedSession};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
@@ -134,8 +140,50 @@ fn all_parsers(bytes: &[u8]) {
     let _ = parse_metadata(bytes);
 }
 
+/// Any number a server might write, as JSON: huge, negative, fractional, or a string of
+/// digits past `u64`.
+fn any_number() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        any::<u64>().prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>().prop_filter_map("finite", |f| serde_json::Number::from_f64(f)
+            .map(Value::Number)),
+        (0.0..1e6f64).prop_map(|f| serde_json::json!(f)),
+        "-?[0-9]{1,40}(\\.[0-9]{1,4})?".prop_map(Value::String),
+        Just(serde_json::json!(u64::MAX)),
+        Just(serde_json::json!(i64::MAX)),
+        Just(serde_json::json!(i64::MIN)),
+    ]
+}
+
+/// Now, as a clock may read it: today, the epoch, the far future.
+fn any_now() -> impl Strategy<Value = SystemTime> {
+    prop_oneof![
+        Just(SystemTime::now()),
+        Just(UNIX_EPOCH),
+        (0u64..u32::MAX as u64 * 4).prop_map(|s| UNIX_EPOCH + Duration::from_secs(s)),
+    ]
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// Whatever `expires_in` and `created_at` say, the token is read, and its expiry is
+    /// unknown or within a lifetime of the later of now and when it was made.
+    #[test]
+    fn token_lifetimes_never_overflow(expires_in in any_number(), created_at in any_number(), now in any_now()) {
+        let body = serde_json::json!({"access_token": "a", "refresh_token": "r", "expires_in": expires_in, "created_at": created_at});
+        let token = parse_token(body.to_string().as_bytes()).expect("the access token is there");
+        prop_assert!(token.expires_in.is_none_or(|d| d <= MAX_TOKEN_LIFETIME));
+        if let Some(expiry) = token_expiry(&token, now) {
+            let latest = now + Duration::from_secs(300) + MAX_TOKEN_LIFETIME;
+            prop_assert!(expiry <= latest);
+        }
+        let binding = Binding { client_id: "c".into(), token_origin: "https://x".into(), revocation_origin: None, api_origin: "https://x".into() };
+        let session = SavedSession::from_token(&token, binding, now);
+        let _ = session.needs_refresh(now, Duration::from_secs(60));
+        prop_assert!(session.to_payload(Some(2560)).is_some());
+    }
 
     #[test]
     fn any_bytes(bytes in prop::collection::vec(any::<u8>(), 0..512)) {

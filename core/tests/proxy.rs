@@ -1,26 +1,27 @@
-//! `HTTP_PROXY`, `HTTPS_PROXY` and `NO_PROXY` are honoured, through a small forward proxy
-//! on loopback. One test in its own binary: it changes the process's environment.
+//! Proxies: the one `HTTPS_PROXY` names is used for the platform, and never for an address
+//! on this computer, which is reached directly (a proxy would see its tokens). One test in
+//! its own binary: it changes the process's environment.
 
 mod common;
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use common::*;
+use passerelle_core::flow::FlowError;
+use passerelle_core::settings::{Key, RawSettings};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 
-/// A plain-http forward proxy: reads the request head (`POST http://host:port/… HTTP/1.1`),
-/// connects to that host and relays both ways. Counts the requests it saw first on each
-/// connection.
-async fn start_proxy() -> (String, Arc<AtomicUsize>) {
+/// A proxy on loopback that notes the first line of every request it gets (`CONNECT
+/// host:port HTTP/1.1`, or `POST http://…`) and answers 502: it reaches nothing itself.
+async fn start_proxy() -> (String, Arc<Mutex<Vec<String>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    let seen = Arc::new(AtomicUsize::new(0));
-    let counter = seen.clone();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let lines = seen.clone();
     tokio::spawn(async move {
         while let Ok((mut inbound, _)) = listener.accept().await {
-            let counter = counter.clone();
+            let lines = lines.clone();
             tokio::spawn(async move {
                 let mut head = Vec::new();
                 let mut byte = [0u8; 1];
@@ -35,18 +36,10 @@ async fn start_proxy() -> (String, Arc<AtomicUsize>) {
                     .next()
                     .unwrap_or("")
                     .to_owned();
-                let target = line.split(' ').nth(1).unwrap_or("");
-                let authority = target
-                    .trim_start_matches("http://")
-                    .split('/')
-                    .next()
-                    .unwrap_or("");
-                let Ok(mut outbound) = TcpStream::connect(authority).await else {
-                    return;
-                };
-                counter.fetch_add(1, Ordering::SeqCst);
-                outbound.write_all(&head).await.unwrap();
-                let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                lines.lock().unwrap().push(line);
+                let _ = inbound
+                    .write_all(b"HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n")
+                    .await;
             });
         }
     });
@@ -54,8 +47,7 @@ async fn start_proxy() -> (String, Arc<AtomicUsize>) {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn proxies_from_the_environment_are_used_unless_no_proxy_says_otherwise() {
-    let platform = platform(fast_options()).await;
+async fn the_platform_goes_through_the_proxy_and_this_computer_never_does() {
     let (proxy, seen) = start_proxy().await;
     for var in [
         "HTTP_PROXY",
@@ -69,24 +61,37 @@ async fn proxies_from_the_environment_are_used_unless_no_proxy_says_otherwise() 
     ] {
         std::env::remove_var(var);
     }
-
     std::env::set_var("HTTP_PROXY", &proxy);
     std::env::set_var("HTTPS_PROXY", &proxy);
+
+    // A platform on this computer: reached directly, proxy or not.
+    let platform = platform(fast_options()).await;
     let client = client(&platform);
     let token = approved_token(&client, &platform).await;
     client.fetch_profile(&token.access_token).await.unwrap();
-    assert!(
-        seen.load(Ordering::SeqCst) >= 1,
-        "the sign-in went through the proxy"
+    assert_eq!(
+        *seen.lock().unwrap(),
+        Vec::<String>::new(),
+        "loopback never goes through it"
     );
 
-    std::env::set_var("NO_PROXY", "127.0.0.1,localhost");
-    let before = seen.load(Ordering::SeqCst);
-    let direct = client_with(raw_settings(&platform));
-    direct.start_sign_in().await.unwrap();
+    // A platform elsewhere: asked for through the proxy, which here reaches nothing.
+    let remote = client_with(
+        RawSettings::default()
+            .with(Key::AuthUrl, "https://platform.example")
+            .with(Key::ClientId, "c")
+            .with(
+                Key::DeviceAuthorizationEndpoint,
+                "https://platform.example/d",
+            )
+            .with(Key::TokenEndpoint, "https://platform.example/t")
+            .with(Key::RevocationEndpoint, "https://platform.example/r"),
+    );
+    let e = remote.start_sign_in().await.unwrap_err();
+    assert!(matches!(e, FlowError::Unreachable(_)), "{e:?}");
     assert_eq!(
-        seen.load(Ordering::SeqCst),
-        before,
-        "NO_PROXY hosts are reached directly"
+        *seen.lock().unwrap(),
+        vec!["CONNECT platform.example:443 HTTP/1.1".to_owned()],
+        "the proxy was asked for the platform"
     );
 }

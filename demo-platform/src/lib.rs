@@ -1,7 +1,11 @@
 //! A demo learning platform: an OAuth 2.0 device-flow server that behaves like the
 //! platform's Rails + Doorkeeper server, with fault switches for tests.
 
+mod api;
+mod fault_layer;
 mod faults;
+mod learner;
+mod oauth;
 mod page;
 mod serve;
 mod state;
@@ -16,14 +20,7 @@ use std::time::Duration;
 // both sides.
 use tokio::time::Instant;
 
-use axum::body::{Body, Bytes};
-use axum::extract::{Query, Request, State};
-use axum::http::{header, HeaderMap, StatusCode};
-use axum::middleware::Next;
-use axum::response::{Html, IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Form, Json, Router};
-use serde_json::{json, Value};
+use axum::Router;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
@@ -51,6 +48,11 @@ pub struct DemoOptions {
     pub max_pending: usize,
     /// What a hostile or merely odd server does.
     pub hostile: Hostile,
+    /// Behave like the platform's Doorkeeper 5.5 (`../shared/doorkeeper-behaviours.md`,
+    /// #22 and #26): a rotated refresh token is retired only when the new access token is
+    /// first used, and revoking a token whose access token has expired answers 200 and
+    /// revokes nothing.
+    pub doorkeeper_5_5: bool,
 }
 
 /// A server that misbehaves on purpose, for the tests: every field is off by default.
@@ -72,6 +74,17 @@ pub struct Hostile {
     /// Put into every device code, token and `error_description`, for tests that look for
     /// it where it must not be.
     pub canary: Option<String>,
+    /// The user code it issues (one code for every request), instead of its own.
+    pub user_code: Option<String>,
+    /// The `token_type` its token answers carry, instead of `Bearer`.
+    pub token_type: Option<String>,
+    /// Appended to every access token it issues (characters a Bearer token cannot hold).
+    pub access_token_suffix: Option<String>,
+    /// `expires_in` and `created_at` in its token answers, as JSON, instead of its own.
+    pub expires_in: Option<serde_json::Value>,
+    pub created_at: Option<serde_json::Value>,
+    /// The profile's answer, as is, instead of the learner.
+    pub profile_body: Option<String>,
 }
 
 pub const DEMO_CLIENT_ID: &str = "passerelle-demo";
@@ -117,6 +130,7 @@ impl Default for DemoOptions {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             max_pending: 100_000,
             hostile: Hostile::default(),
+            doorkeeper_5_5: false,
         }
     }
 }
@@ -183,6 +197,14 @@ impl DemoPlatform {
                 scope: "read".into(),
                 max_pending: options.max_pending,
                 secret_prefix: options.hostile.canary.clone().unwrap_or_default(),
+                access_suffix: options
+                    .hostile
+                    .access_token_suffix
+                    .clone()
+                    .unwrap_or_default(),
+                fixed_user_code: options.hostile.user_code.clone(),
+                doorkeeper_5_5: options.doorkeeper_5_5,
+                refresh_error: None,
             }),
             store: Mutex::default(),
             user: options.user,
@@ -194,12 +216,12 @@ impl DemoPlatform {
             hostile: options.hostile,
         });
         let stop = CancellationToken::new();
-        let api = api_routes().with_state(shared.clone());
-        let auth = auth_routes(options.discovery).with_state(shared.clone());
+        let api = api::api_routes().with_state(shared.clone());
+        let auth = oauth::auth_routes(options.discovery).with_state(shared.clone());
         let with_faults = |router: Router| {
             router.layer(axum::middleware::from_fn_with_state(
                 shared.clone(),
-                apply_faults,
+                fault_layer::apply_faults,
             ))
         };
         let mut listeners = vec![listener];
@@ -280,6 +302,18 @@ impl DemoPlatform {
             .access_is_valid(access_token, Instant::now())
     }
 
+    /// From now on, every refresh is answered with this OAuth error (401 for
+    /// `invalid_client`), or, with `None`, as usual again.
+    pub fn refuse_refreshes(&self, error: Option<&str>) {
+        self.shared.settings.lock().unwrap().refresh_error = error.map(str::to_owned);
+    }
+
+    /// Refresh tokens that would still give new tokens: the platform's own record, to prove
+    /// a sign-out left none behind.
+    pub fn live_refresh_tokens(&self) -> Vec<String> {
+        self.shared.store.lock().unwrap().live_refresh_tokens()
+    }
+
     /// Device grants the server still holds.
     pub fn pending_grants(&self) -> usize {
         self.shared.store.lock().unwrap().grants.len()
@@ -345,447 +379,4 @@ fn purge(app: &Shared, grace: Duration) {
         .lock()
         .unwrap()
         .retain(|code, _| store.grants.contains_key(code));
-}
-
-/// The device authorization, token and revocation paths: the platform's, or those a
-/// standard provider publishes in its metadata.
-fn oauth_paths(discovery: bool) -> (&'static str, &'static str, &'static str) {
-    if discovery {
-        ("/o2/device_authorization", "/o2/token", "/o2/revoke")
-    } else {
-        ("/oauth/authorize_device", "/oauth/token", "/oauth/revoke")
-    }
-}
-
-fn auth_routes(discovery: bool) -> Router<App> {
-    let (device, token, revoke) = oauth_paths(discovery);
-    let router = Router::new()
-        .route("/", get(|| async { Html(page::home()) }))
-        .route(device, post(authorize_device))
-        .route(token, post(token_endpoint))
-        .route(revoke, post(revoke_endpoint))
-        .route("/oauth/device", get(device_page).post(device_decision));
-    if discovery {
-        router.route("/.well-known/oauth-authorization-server", get(metadata))
-    } else {
-        router
-    }
-}
-
-fn api_routes() -> Router<App> {
-    Router::new()
-        .route("/api/v1/users/current_user", get(current_user))
-        .route("/oauth/userinfo", get(userinfo))
-}
-
-const INVALID_GRANT: &str = "The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.";
-
-fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
-    (
-        status,
-        Json(json!({ "error": error, "error_description": description })),
-    )
-        .into_response()
-}
-
-/// An error answer whose description carries the canary, when there is one.
-fn described_error(app: &App, status: StatusCode, error: &str, description: &str) -> Response {
-    match &app.hostile.canary {
-        Some(canary) => oauth_error(status, error, &format!("{description} {canary}")),
-        None => oauth_error(status, error, description),
-    }
-}
-
-/// Reads the parameters from a form or JSON body, as Rails does.
-fn params(headers: &HeaderMap, body: &Bytes) -> HashMap<String, String> {
-    let is_json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    if is_json {
-        match serde_json::from_slice::<Value>(body) {
-            Ok(Value::Object(map)) => map
-                .into_iter()
-                .map(|(k, v)| match v {
-                    Value::String(s) => (k, s),
-                    other => (k, other.to_string()),
-                })
-                .collect(),
-            _ => HashMap::new(),
-        }
-    } else {
-        serde_urlencoded::from_bytes(body).unwrap_or_default()
-    }
-}
-
-fn known_client(app: &App, params: &HashMap<String, String>) -> Option<String> {
-    let client_id = params.get("client_id")?;
-    app.settings
-        .lock()
-        .unwrap()
-        .clients
-        .contains(client_id)
-        .then(|| client_id.clone())
-}
-
-fn invalid_client(app: &App) -> Response {
-    described_error(
-        app,
-        StatusCode::UNAUTHORIZED,
-        "invalid_client",
-        "Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.",
-    )
-}
-
-async fn authorize_device(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Response {
-    let params = params(&headers, &body);
-    let Some(client_id) = known_client(&app, &params) else {
-        return invalid_client(&app);
-    };
-    let settings = app.settings.lock().unwrap().clone();
-    let mut store = app.store.lock().unwrap();
-    if store.grants.len() >= settings.max_pending {
-        return described_error(
-            &app,
-            StatusCode::SERVICE_UNAVAILABLE,
-            "temporarily_unavailable",
-            "Too many pending device codes; try again later.",
-        );
-    }
-    let (device_code, user_code) = store.authorize_device(
-        &settings,
-        &client_id,
-        params.get("scope").map(String::as_str),
-    );
-    drop(store);
-    app.issued.lock().unwrap().push(device_code.clone());
-    let own = format!("{}/oauth/device", app.auth_base);
-    let h = &app.hostile;
-    let verification_uri = h.verification_uri.clone().unwrap_or_else(|| own.clone());
-    let complete = h.verification_uri_complete.as_deref().unwrap_or(&own);
-    Json(json!({
-        "device_code": device_code,
-        "user_code": user_code,
-        "verification_uri": verification_uri,
-        "verification_uri_complete": format!("{complete}?user_code={user_code}"),
-        "expires_in": settings.expires_in.as_secs(),
-        "interval": settings.interval.as_secs(),
-    }))
-    .into_response()
-}
-
-fn token_json(app: &App, t: &state::TokenRecord, lifetime: Duration) -> Response {
-    app.issued
-        .lock()
-        .unwrap()
-        .extend([t.access_token.clone(), t.refresh_token.clone()]);
-    Json(json!({
-        "access_token": t.access_token,
-        "token_type": "Bearer",
-        "expires_in": lifetime.as_secs(),
-        "refresh_token": t.refresh_token,
-        "scope": t.scope,
-        "created_at": state::unix_now(),
-    }))
-    .into_response()
-}
-
-async fn token_endpoint(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Response {
-    let params = params(&headers, &body);
-    let Some(client_id) = known_client(&app, &params) else {
-        return invalid_client(&app);
-    };
-    let settings = app.settings.lock().unwrap().clone();
-    let bad = StatusCode::BAD_REQUEST;
-    let oauth_error =
-        |status, error: &str, description: &str| described_error(&app, status, error, description);
-    match params.get("grant_type").map(String::as_str) {
-        Some("urn:ietf:params:oauth:grant-type:device_code") => {
-            let device_code = params.get("device_code").map(String::as_str).unwrap_or("");
-            let outcome =
-                app.store
-                    .lock()
-                    .unwrap()
-                    .poll(&settings, device_code, &client_id, Instant::now());
-            use state::PollOutcome::*;
-            match outcome {
-                Token(t) => token_json(&app, &t, settings.token_lifetime),
-                Pending => oauth_error(bad, "authorization_pending", "The authorization request is still pending."),
-                SlowDown => oauth_error(bad, "slow_down", "A variation of 'authorization_pending', the authorization server is still waiting for the user to approve the request, but polling should be slowed down."),
-                Denied => oauth_error(bad, "access_denied", "The resource owner or authorization server denied the request."),
-                Expired => oauth_error(bad, "expired_token", "The device code has expired."),
-                InvalidGrant => oauth_error(bad, "invalid_grant", INVALID_GRANT),
-            }
-        }
-        Some("refresh_token") => {
-            let refresh = params
-                .get("refresh_token")
-                .map(String::as_str)
-                .unwrap_or("");
-            match app
-                .store
-                .lock()
-                .unwrap()
-                .refresh(&settings, refresh, &client_id)
-            {
-                Some(t) => token_json(&app, &t, settings.token_lifetime),
-                None => oauth_error(bad, "invalid_grant", INVALID_GRANT),
-            }
-        }
-        _ => oauth_error(
-            bad,
-            "unsupported_grant_type",
-            "The authorization grant type is not supported by the authorization server.",
-        ),
-    }
-}
-
-async fn revoke_endpoint(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Response {
-    let params = params(&headers, &body);
-    let Some(client_id) = known_client(&app, &params) else {
-        return invalid_client(&app);
-    };
-    if let Some(token) = params.get("token") {
-        app.store.lock().unwrap().revoke(token, &client_id);
-    }
-    // RFC 7009 §2.2: 200 whether or not the token was known.
-    Json(json!({})).into_response()
-}
-
-fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get(header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")
-}
-
-/// Doorkeeper's 401: empty body, the reason in `WWW-Authenticate`.
-fn unauthorized() -> Response {
-    (
-        StatusCode::UNAUTHORIZED,
-        [(
-            header::WWW_AUTHENTICATE,
-            "Bearer realm=\"Doorkeeper\", error=\"invalid_token\", error_description=\"The access token is invalid\"",
-        )],
-    )
-        .into_response()
-}
-
-fn authorised(app: &App, headers: &HeaderMap) -> bool {
-    bearer(headers).is_some_and(|t| app.store.lock().unwrap().access_is_valid(t, Instant::now()))
-}
-
-async fn current_user(State(app): State<App>, headers: HeaderMap) -> Response {
-    if let Some(delay) = app.hostile.profile_delay {
-        tokio::time::sleep(delay).await;
-    }
-    if !authorised(&app, &headers) {
-        return unauthorized();
-    }
-    let u = &app.user;
-    Json(json!({
-        "id": u.id,
-        "email": u.email,
-        "firstname": u.firstname,
-        "lastname": u.lastname,
-        "created_at": u.created_at,
-        "created_date": u.created_date,
-    }))
-    .into_response()
-}
-
-/// The same learner in OpenID Connect's userinfo shape.
-async fn userinfo(State(app): State<App>, headers: HeaderMap) -> Response {
-    if !authorised(&app, &headers) {
-        return unauthorized();
-    }
-    let u = &app.user;
-    Json(json!({
-        "sub": u.id.to_string(),
-        "email": u.email,
-        "given_name": u.firstname,
-        "family_name": u.lastname,
-        "name": format!("{} {}", u.firstname, u.lastname),
-    }))
-    .into_response()
-}
-
-async fn metadata(State(app): State<App>) -> Response {
-    let h = &app.hostile;
-    let issuer = h.issuer.as_deref().unwrap_or(&app.auth_base);
-    let base = h.endpoints_at.as_deref().unwrap_or(&app.auth_base);
-    let (device, token, revoke) = oauth_paths(true);
-    let mut meta = json!({
-        "issuer": issuer,
-        "device_authorization_endpoint": format!("{base}{device}"),
-        "token_endpoint": format!("{base}{token}"),
-        "revocation_endpoint": format!("{base}{revoke}"),
-        "grant_types_supported": ["urn:ietf:params:oauth:grant-type:device_code", "refresh_token"],
-    });
-    if h.no_device_endpoint {
-        meta.as_object_mut()
-            .unwrap()
-            .remove("device_authorization_endpoint");
-    }
-    Json(meta).into_response()
-}
-
-#[derive(serde::Deserialize)]
-struct DevicePageQuery {
-    #[serde(default)]
-    user_code: String,
-}
-
-async fn device_page(State(app): State<App>, Query(q): Query<DevicePageQuery>) -> Html<String> {
-    Html(page::device_form(
-        &q.user_code,
-        &app.user.email,
-        &app.user.password,
-        None,
-    ))
-}
-
-#[derive(serde::Deserialize)]
-struct DecisionForm {
-    #[serde(default)]
-    user_code: String,
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    password: String,
-    #[serde(default)]
-    decision: String,
-}
-
-async fn device_decision(State(app): State<App>, Form(f): Form<DecisionForm>) -> Response {
-    let u = &app.user;
-    let again = |error: &str| {
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Html(page::device_form(
-                &f.user_code,
-                &u.email,
-                &u.password,
-                Some(error),
-            )),
-        )
-            .into_response()
-    };
-    if !f.email.trim().eq_ignore_ascii_case(&u.email) || f.password != u.password {
-        return again("Wrong email or password.");
-    }
-    let approve = f.decision == "authorize";
-    let decision = if approve {
-        Decision::Approved
-    } else {
-        Decision::Denied
-    };
-    if !app.store.lock().unwrap().decide(&f.user_code, decision) {
-        return again("This code is unknown or has expired. Check the code shown in Passerelle.");
-    }
-    Html(page::done(approve)).into_response()
-}
-
-fn route_of(path: &str, discovery: bool) -> Target {
-    let (device, token, revoke) = oauth_paths(discovery);
-    if path == device {
-        Target::DeviceAuthorization
-    } else if path == token {
-        Target::Token
-    } else if path == revoke {
-        Target::Revocation
-    } else if path.starts_with("/api/") || path == "/oauth/userinfo" {
-        Target::Api
-    } else {
-        Target::Any
-    }
-}
-
-/// Logs token requests and applies the fault switches before the real handler runs.
-async fn apply_faults(State(app): State<App>, request: Request, next: Next) -> Response {
-    let route = route_of(request.uri().path(), app.discovery);
-    let request = if route == Target::Token {
-        log_poll(&app, request).await
-    } else {
-        request
-    };
-    let header_fault = request
-        .headers()
-        .get("x-demo-fault")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<Fault>().ok());
-    // The verification page and metadata are never faulted at random.
-    let fault = header_fault.or_else(|| {
-        (route != Target::Any)
-            .then(|| app.faults.take(route))
-            .flatten()
-    });
-    let Some(fault) = fault else {
-        return next.run(request).await;
-    };
-    match fault {
-        Fault::ServerError => (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            Html("<html><body><h1>We're sorry, but something went wrong.</h1></body></html>"),
-        )
-            .into_response(),
-        Fault::TooManyRequests => (
-            StatusCode::TOO_MANY_REQUESTS,
-            [(header::RETRY_AFTER, "1")],
-            "Retry later\n",
-        )
-            .into_response(),
-        Fault::Slow(delay) => {
-            tokio::time::sleep(delay).await;
-            next.run(request).await
-        }
-        Fault::Drop => {
-            if let Some(conn) = request.extensions().get::<serve::DropConnection>() {
-                conn.0.notify_one();
-            }
-            std::future::pending().await
-        }
-        Fault::NotJson => (
-            StatusCode::OK,
-            Html("<html><body>Maintenance in progress</body></html>"),
-        )
-            .into_response(),
-        Fault::Huge => {
-            let filler = "x".repeat(4 * 1024 * 1024);
-            (
-                StatusCode::OK,
-                [(header::CONTENT_TYPE, "application/json")],
-                Body::from(format!("{{\"padding\":\"{filler}\"}}")),
-            )
-                .into_response()
-        }
-        Fault::SlowDown => oauth_error(StatusCode::BAD_REQUEST, "slow_down", "Polling too fast."),
-        Fault::ErrorIn200 => {
-            let mut response = next.run(request).await;
-            if response.status().is_client_error() {
-                *response.status_mut() = StatusCode::OK;
-            }
-            response
-        }
-    }
-}
-
-/// Notes when a token request for a device code arrived, then hands the request on.
-async fn log_poll(app: &App, request: Request) -> Request {
-    let (parts, body) = request.into_parts();
-    let bytes = axum::body::to_bytes(body, 64 * 1024)
-        .await
-        .unwrap_or_default();
-    let params = params(&parts.headers, &bytes);
-    if let Some(code) = params.get("device_code") {
-        app.polls
-            .lock()
-            .unwrap()
-            .entry(code.clone())
-            .or_default()
-            .polls
-            .push(Instant::now());
-    }
-    Request::from_parts(parts, Body::from(bytes))
 }

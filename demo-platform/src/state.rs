@@ -60,6 +60,9 @@ pub struct TokenRecord {
     pub scope: String,
     pub expires_at: Instant,
     pub revoked: bool,
+    /// Doorkeeper's `previous_refresh_token`: retired when this record's access token is
+    /// first used.
+    pub previous_refresh_token: Option<String>,
 }
 
 /// The answer of the token endpoint to a device-code poll.
@@ -90,6 +93,14 @@ pub struct Settings {
     pub max_pending: usize,
     /// Put before every device code and token.
     pub secret_prefix: String,
+    /// Put after every access token.
+    pub access_suffix: String,
+    /// The one user code issued, when set (a hostile server's).
+    pub fixed_user_code: Option<String>,
+    /// Doorkeeper 5.5's rotation and revocation (see `DemoOptions::doorkeeper_5_5`).
+    pub doorkeeper_5_5: bool,
+    /// The OAuth error every refresh is answered with, when set.
+    pub refresh_error: Option<String>,
 }
 
 #[derive(Default)]
@@ -132,8 +143,8 @@ impl Store {
         scope: Option<&str>,
     ) -> (String, String) {
         let device_code = random_token(&settings.secret_prefix);
-        let mut code = user_code();
-        while self.by_user_code.contains_key(&code) {
+        let mut code = settings.fixed_user_code.clone().unwrap_or_else(user_code);
+        while settings.fixed_user_code.is_none() && self.by_user_code.contains_key(&code) {
             code = user_code();
         }
         let now = Instant::now();
@@ -203,11 +214,12 @@ impl Store {
     fn issue(&mut self, settings: &Settings, client_id: &str, scope: &str) -> TokenRecord {
         let record = TokenRecord {
             client_id: client_id.to_owned(),
-            access_token: random_token(&settings.secret_prefix),
+            access_token: random_token(&settings.secret_prefix) + &settings.access_suffix,
             refresh_token: random_token(&settings.secret_prefix),
             scope: scope.to_owned(),
             expires_at: Instant::now() + settings.token_lifetime,
             revoked: false,
+            previous_refresh_token: None,
         };
         self.tokens.push(record.clone());
         record
@@ -228,7 +240,8 @@ impl Store {
         }
     }
 
-    /// Refresh grant with rotation: the old refresh (and access) token dies.
+    /// Refresh grant with rotation: the old refresh (and access) token dies — at once, or,
+    /// as Doorkeeper 5.5 does, when the new access token is first used.
     pub fn refresh(
         &mut self,
         settings: &Settings,
@@ -239,15 +252,29 @@ impl Store {
             .tokens
             .iter_mut()
             .find(|t| t.refresh_token == refresh_token && !t.revoked && t.client_id == client_id)?;
-        old.revoked = true;
+        if !settings.doorkeeper_5_5 {
+            old.revoked = true;
+        }
         let scope = old.scope.clone();
-        Some(self.issue(settings, client_id, &scope))
+        let mut record = self.issue(settings, client_id, &scope);
+        if settings.doorkeeper_5_5 {
+            record.previous_refresh_token = Some(refresh_token.to_owned());
+            if let Some(new) = self.tokens.last_mut() {
+                new.previous_refresh_token = Some(refresh_token.to_owned());
+            }
+        }
+        Some(record)
     }
 
-    /// RFC 7009: revokes the record holding this access or refresh token.
-    pub fn revoke(&mut self, token: &str, client_id: &str) {
+    /// RFC 7009: revokes the record holding this access or refresh token. Doorkeeper 5.5
+    /// revokes nothing when the record's access token has expired (and still answers 200).
+    pub fn revoke(&mut self, settings: &Settings, token: &str, client_id: &str, now: Instant) {
         for t in &mut self.tokens {
-            if (t.refresh_token == token || t.access_token == token) && t.client_id == client_id {
+            let expired = now >= t.expires_at;
+            if (t.refresh_token == token || t.access_token == token)
+                && t.client_id == client_id
+                && !(settings.doorkeeper_5_5 && expired)
+            {
                 t.revoked = true;
             }
         }
@@ -259,7 +286,39 @@ impl Store {
             .any(|t| t.access_token == access_token && !t.revoked && now < t.expires_at)
     }
 
-    /// Forgets grants that expired long ago and dead tokens, so memory stays bounded.
+    /// An API call with `access_token`: true when it opens the API. Its first use retires
+    /// the refresh token it was rotated from (Doorkeeper's `previous_refresh_token`).
+    pub fn use_access(&mut self, access_token: &str, now: Instant) -> bool {
+        if !self.access_is_valid(access_token, now) {
+            return false;
+        }
+        let previous = self
+            .tokens
+            .iter_mut()
+            .find(|t| t.access_token == access_token)
+            .and_then(|t| t.previous_refresh_token.take());
+        if let Some(previous) = previous {
+            for t in self
+                .tokens
+                .iter_mut()
+                .filter(|t| t.refresh_token == previous)
+            {
+                t.revoked = true;
+            }
+        }
+        true
+    }
+
+    /// Refresh tokens that would still give new tokens.
+    pub fn live_refresh_tokens(&self) -> Vec<String> {
+        self.tokens
+            .iter()
+            .filter(|t| !t.revoked)
+            .map(|t| t.refresh_token.clone())
+            .collect()
+    }
+
+    /// Forgets grants that expired long ago and revoked tokens, so memory stays bounded.
     pub fn purge(&mut self, now: Instant, grace: Duration) {
         let stale: Vec<String> = self
             .grants
@@ -270,7 +329,8 @@ impl Store {
         for code in stale {
             self.remove_grant(&code);
         }
-        self.tokens.retain(|t| !t.revoked && now < t.expires_at);
+        // Refresh tokens never expire (Doorkeeper): only revoked records go.
+        self.tokens.retain(|t| !t.revoked);
     }
 }
 
@@ -287,6 +347,10 @@ mod tests {
             scope: "read".into(),
             max_pending: 10,
             secret_prefix: String::new(),
+            access_suffix: String::new(),
+            fixed_user_code: None,
+            doorkeeper_5_5: false,
+            refresh_error: None,
         }
     }
 
@@ -341,7 +405,7 @@ mod tests {
         assert!(store.refresh(&s, &first.refresh_token, "c").is_none());
         assert!(!store.access_is_valid(&first.access_token, Instant::now()));
         assert!(store.access_is_valid(&second.access_token, Instant::now()));
-        store.revoke(&second.refresh_token, "c");
+        store.revoke(&s, &second.refresh_token, "c", Instant::now());
         assert!(!store.access_is_valid(&second.access_token, Instant::now()));
     }
 
@@ -357,5 +421,33 @@ mod tests {
             Duration::from_secs(60),
         );
         assert!(store.grants.is_empty() && store.by_user_code.is_empty());
+    }
+
+    /// Doorkeeper 5.5 (#22, #26): a revocation after the access token expired does
+    /// nothing, and a rotated refresh token lives until the new access token is used.
+    #[test]
+    fn doorkeeper_5_5_leaves_expired_sessions_live() {
+        let s = Settings {
+            doorkeeper_5_5: true,
+            token_lifetime: Duration::from_secs(60),
+            ..settings()
+        };
+        let mut store = Store::default();
+        let first = store.issue(&s, "c", "read");
+        let later = Instant::now() + Duration::from_secs(61);
+        store.revoke(&s, &first.refresh_token, "c", later);
+        assert_eq!(
+            store.live_refresh_tokens(),
+            vec![first.refresh_token.clone()]
+        );
+        let second = store.refresh(&s, &first.refresh_token, "c").unwrap();
+        assert_eq!(store.live_refresh_tokens().len(), 2, "the old one lives on");
+        assert!(store.use_access(&second.access_token, Instant::now()));
+        assert_eq!(
+            store.live_refresh_tokens(),
+            vec![second.refresh_token.clone()]
+        );
+        store.revoke(&s, &second.refresh_token, "c", Instant::now());
+        assert!(store.live_refresh_tokens().is_empty());
     }
 }

@@ -9,7 +9,7 @@ use passerelle_core::flow::http::Timeouts;
 use passerelle_core::machine::{Desktop, Startup};
 use passerelle_core::paths::{self, Paths};
 use passerelle_core::session::{self, Patience};
-use passerelle_core::settings::{RawSettings, Settings};
+use passerelle_core::settings::{RawSettings, Settings, Trust};
 use passerelle_core::APP_ID;
 
 use crate::distribution;
@@ -44,6 +44,7 @@ impl Launch {
                 build: distribution::settings(),
                 built_for: distribution::built_for(),
                 config_file: paths.config_file,
+                managed_trust: managed_trust(),
                 managed_file: managed_file(paths.managed_file),
                 keepers: Arc::new(|settings: &Settings| {
                     session::keeper_for(KEYCHAIN_SERVICE, settings, Patience::default())
@@ -64,6 +65,16 @@ fn managed_file(system: PathBuf) -> PathBuf {
         return path.into();
     }
     system
+}
+
+/// The system's file must be the system's; one a development build was pointed at may be
+/// its user's too.
+fn managed_trust() -> Trust {
+    if cfg!(debug_assertions) && std::env::var_os("PASSERELLE_MANAGED_CONFIG").is_some() {
+        Trust::AlsoMe
+    } else {
+        Trust::System
+    }
 }
 
 #[cfg(test)]

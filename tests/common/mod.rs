@@ -59,6 +59,7 @@ pub fn harness(flags: RawSettings) -> Harness {
         built_for: None,
         config_file: Some(dir.path().join("config.toml")),
         managed_file: dir.path().join("managed.toml"),
+        managed_trust: passerelle::core::settings::Trust::AlsoMe,
         keepers: Arc::new(move |_: &Settings| {
             SessionKeeper::new(Some(memory.clone()), true, Patience::default())
         }),

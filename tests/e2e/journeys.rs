@@ -56,13 +56,16 @@ async fn sign_in_through_the_browser_and_see_the_profile() {
     );
 
     // The learner's browser: the link filled in the code; the learner types it anyway, as
-    // the window shows it, and the platform (which matches codes exactly) accepts it.
+    // they read it on the screen — a space wherever two characters stand further apart than
+    // the others — and the platform (which matches codes exactly) accepts it.
+    let read = as_read_on_screen(&app).await;
+    assert_eq!(read, code, "drawn as one run of evenly spaced characters");
     let browser = Browser::launch().await;
     assert_eq!(browser.prefilled(&complete).await, code);
     let typed = browser
         .decide(
             &format!("{}/oauth/device", platform.auth_url()),
-            &code,
+            &read,
             "authorize",
         )
         .await;
@@ -85,6 +88,33 @@ async fn sign_in_through_the_browser_and_see_the_profile() {
     assert_eq!(app.wait_visible("notice").await, "You are signed out.");
     app.screenshot("4-signed-out-again").await;
     app.close().await;
+}
+
+/// The code as a person reads it off the screen: each character drawn, and a space where
+/// the distance from one character to the next is clearly wider than the narrowest.
+async fn as_read_on_screen(app: &App) -> String {
+    let drawn = app
+        .script(
+            "const text = document.querySelector('[data-testid=user-code]').firstChild;
+             const range = document.createRange();
+             return [...text.data].map((c, i) => {
+               range.setStart(text, i); range.setEnd(text, i + 1);
+               return [c, range.getBoundingClientRect().left];
+             });",
+            vec![],
+        )
+        .await;
+    let drawn: Vec<(String, f64)> = serde_json::from_value(drawn).unwrap();
+    let steps: Vec<f64> = drawn.windows(2).map(|w| w[1].1 - w[0].1).collect();
+    let narrowest = steps.iter().copied().fold(f64::INFINITY, f64::min);
+    let mut read = String::new();
+    for (i, (c, _)) in drawn.iter().enumerate() {
+        if i > 0 && steps[i - 1] > narrowest * 1.4 {
+            read.push(' ');
+        }
+        read.push_str(c);
+    }
+    read
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -10,7 +10,7 @@ use url::Url;
 use super::answer::judge;
 use super::discovery::{self, Endpoints};
 use super::error::FlowError;
-use super::http::{self, Answer, Timeouts};
+use super::http::{self, Answer, Http, Timeouts};
 use super::origin::is_trusted;
 use super::poll::{poll_until, PollAnswer, PollProgress};
 use super::protocol::{self, DeviceAuthorization, ErrorCode, Profile, TokenResponse};
@@ -66,7 +66,7 @@ pub struct PendingSignIn {
 pub struct DeviceFlowClient {
     /// Made at the first request: loading the system's root certificates takes a while,
     /// and must not delay the window.
-    http: OnceCell<reqwest::Client>,
+    http: OnceCell<Http>,
     timeouts: Timeouts,
     settings: Settings,
     endpoints: OnceCell<Endpoints>,
@@ -86,10 +86,10 @@ impl DeviceFlowClient {
         }
     }
 
-    /// The one HTTP client, kept alive between requests.
-    async fn http(&self) -> Result<&reqwest::Client, FlowError> {
+    /// The HTTP clients, kept alive between requests.
+    async fn http(&self) -> Result<&Http, FlowError> {
         self.http
-            .get_or_try_init(|| async { http::build_client(self.timeouts) })
+            .get_or_try_init(|| async { Http::new(self.timeouts) })
             .await
     }
 
@@ -143,7 +143,7 @@ impl DeviceFlowClient {
         let token_url = self.endpoints().await?.token.clone();
         let http = self.http().await?;
         let device_code = &pending.authorization.device_code;
-        poll_until(
+        let token = poll_until(
             pending.authorization.interval,
             pending.deadline,
             cancel,
@@ -163,7 +163,25 @@ impl DeviceFlowClient {
                 }
             },
         )
-        .await
+        .await?;
+        self.accept(token).await
+    }
+
+    /// Tokens as they may be used: Bearer tokens only (RFC 6750). Others are revoked on the
+    /// platform — the refresh token, then the access token — and never handed back.
+    async fn accept(&self, token: TokenResponse) -> Result<TokenResponse, FlowError> {
+        let Some(why) = token.unusable() else {
+            return Ok(token);
+        };
+        tracing::warn!(
+            why,
+            "the platform sent tokens that cannot be used; revoking them"
+        );
+        if let Some(refresh) = &token.refresh_token {
+            let _ = self.revoke(refresh).await;
+        }
+        let _ = self.revoke(&token.access_token).await;
+        Err(FlowError::UnusableToken(why))
     }
 
     /// Step 3: the learner's profile. A 401 is [`FlowError::SessionInvalid`].
@@ -191,7 +209,8 @@ impl DeviceFlowClient {
             ("client_id", &self.settings.client_id),
         ]))
         .await?;
-        Ok(protocol::parse_token(&judge(&answer)?.body)?)
+        let token = protocol::parse_token(&judge(&answer)?.body)?;
+        self.accept(token).await
     }
 
     /// Revokes a token (RFC 7009); revoking the refresh token ends the session on the

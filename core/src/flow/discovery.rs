@@ -23,7 +23,7 @@ pub struct Endpoints {
 }
 
 pub(super) async fn resolve(
-    client: &reqwest::Client,
+    client: &http::Http,
     settings: &Settings,
 ) -> Result<Endpoints, FlowError> {
     let all_set = settings.device_authorization_endpoint.is_some()
@@ -116,7 +116,7 @@ pub fn same_issuer(found: &str, expected: &Url) -> bool {
 /// The server's metadata, if it publishes any. A 404 (or a page that is not JSON) at both
 /// addresses means none; an answer for another issuer is refused.
 async fn discover(
-    client: &reqwest::Client,
+    client: &http::Http,
     settings: &Settings,
 ) -> Result<Option<ServerMetadata>, FlowError> {
     let issuer = &settings.auth_url;

@@ -110,7 +110,10 @@ impl FlowError {
 
 impl From<ProtocolError> for FlowError {
     fn from(e: ProtocolError) -> Self {
-        Self::Unexpected(e.to_string())
+        match e {
+            ProtocolError::UnusableCode => Self::UnusableCode,
+            e => Self::Unexpected(e.to_string()),
+        }
     }
 }
 

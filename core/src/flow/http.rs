@@ -1,7 +1,8 @@
-//! The one HTTP client, and reading answers with a size cap.
+//! The HTTP clients, and reading answers with a size cap.
 
 use std::time::Duration;
 
+use url::Url;
 use zeroize::Zeroize;
 
 use super::error::FlowError;
@@ -25,11 +26,43 @@ impl Default for Timeouts {
     }
 }
 
-/// One client for the whole app, so polls reuse a kept-alive connection. Proxies come from
-/// `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY`, else from the system settings on macOS and
-/// Windows (reqwest's `system-proxy`).
-pub fn build_client(timeouts: Timeouts) -> Result<reqwest::Client, FlowError> {
-    reqwest::Client::builder()
+/// The app's HTTP clients: one for the platform, through the proxy the environment or the
+/// system names (reqwest's `system-proxy` on macOS and Windows), and one for loopback
+/// addresses, which are this computer and never go through a proxy. Each keeps its
+/// connections alive between requests.
+pub struct Http {
+    proxied: reqwest::Client,
+    direct: reqwest::Client,
+}
+
+impl Http {
+    pub fn new(timeouts: Timeouts) -> Result<Self, FlowError> {
+        Ok(Self {
+            proxied: build_client(timeouts, false)?,
+            direct: build_client(timeouts, true)?,
+        })
+    }
+
+    /// The client for `url`.
+    pub fn to(&self, url: &Url) -> &reqwest::Client {
+        if crate::settings::is_loopback(url) {
+            &self.direct
+        } else {
+            &self.proxied
+        }
+    }
+
+    pub fn get(&self, url: Url) -> reqwest::RequestBuilder {
+        self.to(&url).get(url)
+    }
+
+    pub fn post(&self, url: Url) -> reqwest::RequestBuilder {
+        self.to(&url).post(url)
+    }
+}
+
+fn build_client(timeouts: Timeouts, direct: bool) -> Result<reqwest::Client, FlowError> {
+    let builder = reqwest::Client::builder()
         .user_agent(concat!("Passerelle/", env!("CARGO_PKG_VERSION")))
         .connect_timeout(timeouts.connect)
         .timeout(timeouts.request)
@@ -37,7 +70,9 @@ pub fn build_client(timeouts: Timeouts) -> Result<reqwest::Client, FlowError> {
         // Redirects on token requests would resend the device code elsewhere.
         .redirect(reqwest::redirect::Policy::none())
         .min_tls_version(reqwest::tls::Version::TLS_1_2)
-        .https_only(false)
+        .https_only(false);
+    let builder = if direct { builder.no_proxy() } else { builder };
+    builder
         .build()
         .map_err(|e| FlowError::ClientSetup(e.to_string()))
 }

@@ -72,7 +72,7 @@ impl CommandError {
 impl From<ConfigError> for CommandError {
     fn from(e: ConfigError) -> Self {
         match e {
-            ConfigError::File { .. } => Self::SaveFailed(e),
+            ConfigError::File { .. } | ConfigError::Untrusted { .. } => Self::SaveFailed(e),
             e => Self::Setting(e),
         }
     }

@@ -31,6 +31,7 @@ pub enum Message {
     ClientSetup,
     SettingsFileBroken,
     ManagedFileBroken,
+    ManagedFileUntrusted,
     InvalidSetting,
     // Why the learner is signed out: a notice on the sign-in view.
     SignedOut,
@@ -83,6 +84,7 @@ impl Message {
                 | ClientSetup
                 | SettingsFileBroken
                 | ManagedFileBroken
+                | ManagedFileUntrusted
                 | InvalidSetting
         )
     }
@@ -138,6 +140,7 @@ impl From<&ConfigError> for Message {
     fn from(e: &ConfigError) -> Self {
         match e {
             ConfigError::File { .. } => Message::SettingsFileBroken,
+            ConfigError::Untrusted { .. } => Message::ManagedFileUntrusted,
             ConfigError::Missing(_) | ConfigError::Invalid { .. } => Message::InvalidSetting,
         }
     }

@@ -28,8 +28,11 @@ pub(super) fn initial_state(startup: &Startup) -> State {
 /// Reads every layer. A settings file that cannot be read is named, with its line, and
 /// left as it is.
 fn load(startup: &Startup) -> (Phase, Option<Platform>, Config) {
-    let managed = match Managed::read(&startup.managed_file) {
+    let managed = match Managed::read(&startup.managed_file, startup.managed_trust) {
         Ok(managed) => managed,
+        Err(e @ ConfigError::Untrusted { .. }) => {
+            return unusable(file_problem(Message::ManagedFileUntrusted, &e, false))
+        }
         Err(e) => return unusable(file_problem(Message::ManagedFileBroken, &e, false)),
     };
     let file = match startup.config_file.as_deref().map(read_file).transpose() {
@@ -77,6 +80,7 @@ fn platform_for(startup: &Startup, settings: Settings) -> Platform {
 fn file_problem(message: Message, e: &ConfigError, learner_can_fix: bool) -> SettingsProblem {
     let (file, line) = match e {
         ConfigError::File { path, line, .. } => (Some(path.display().to_string()), *line),
+        ConfigError::Untrusted { path, .. } => (Some(path.display().to_string()), None),
         _ => (None, None),
     };
     SettingsProblem {
@@ -94,7 +98,7 @@ fn setting_problem(e: &ConfigError) -> SettingsProblem {
     let (setting, reason) = match e {
         ConfigError::Missing(key) => (Some(*key), None),
         ConfigError::Invalid { key, reason } => (Some(*key), Some(*reason)),
-        ConfigError::File { .. } => (None, None),
+        ConfigError::File { .. } | ConfigError::Untrusted { .. } => (None, None),
     };
     SettingsProblem {
         setting,
@@ -180,7 +184,7 @@ impl Machine {
         }
         // Never without the school's locks: a machine-wide file that cannot be read now
         // refuses the save.
-        let managed = Managed::read(&startup.managed_file)?;
+        let managed = Managed::read(&startup.managed_file, startup.managed_trust)?;
         // A file that does not parse is replaced: `write_file` keeps it as a backup.
         let mut file = read_file(&path).unwrap_or_default();
         file.choose_platform(&chosen, current.as_ref(), client_id);

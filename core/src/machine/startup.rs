@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::flow::http::Timeouts;
 use crate::session::SessionKeeper;
-use crate::settings::{RawSettings, Settings};
+use crate::settings::{RawSettings, Settings, Trust};
 
 /// Gives the keeper of a platform's session (its keychain entry, or memory).
 pub type KeeperFactory = Arc<dyn Fn(&Settings) -> SessionKeeper + Send + Sync>;
@@ -20,8 +20,9 @@ pub struct Startup {
     pub built_for: Option<String>,
     /// The learner's own settings file.
     pub config_file: Option<PathBuf>,
-    /// The machine-wide file a school installs.
+    /// The machine-wide file a school installs, and whose it must be to be used.
     pub managed_file: PathBuf,
+    pub managed_trust: Trust,
     pub keepers: KeeperFactory,
     /// How long the platform's answers are waited for.
     pub timeouts: Timeouts,

@@ -1,7 +1,7 @@
 //! Ending a session: removed from this computer first, so that quitting during a slow
 //! revocation leaves nothing behind; then revoked where its tokens were issued.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use super::keeper::SessionKeeper;
 use super::saved::{Binding, SavedSession};
@@ -66,11 +66,27 @@ async fn finish(
 
 /// Revokes the session on the platform — its refresh token, else its access token — but
 /// only where its tokens were issued for. True when the platform confirmed.
+///
+/// Doorkeeper before 5.8.1 answers 200 to the revocation of a token whose access token has
+/// expired, and revokes nothing: the refresh token would stay live for ever. So when the
+/// access token has expired, the session is refreshed first, the new access token used once
+/// (which retires the old refresh token), and the new pair revoked.
 async fn revoke(client: &DeviceFlowClient, tokens: &SavedSession) -> Result<bool, FlowError> {
     if Binding::of(client).await? != tokens.binding {
         return Ok(false);
     }
+    let expired = tokens.needs_refresh(SystemTime::now(), Duration::ZERO);
     match (&tokens.refresh_token, &tokens.access_token) {
+        (Some(refresh), _) if expired => match client.refresh(refresh).await {
+            Ok(renewed) => {
+                let _ = client.fetch_profile(&renewed.access_token).await;
+                let refresh = renewed.refresh_token.as_ref().unwrap_or(refresh);
+                client.revoke(refresh).await
+            }
+            // Already over on the platform.
+            Err(FlowError::InvalidGrant | FlowError::InvalidClient) => Ok(true),
+            Err(e) => Err(e),
+        },
         (Some(refresh), _) => client.revoke(refresh).await,
         (None, Some(access)) => client.revoke(access).await,
         (None, None) => Ok(false),

@@ -79,7 +79,11 @@ async fn refresh(
     // Without a refresh token, an expired session cannot be renewed: it is over.
     let refresh_token = tokens.refresh_token.as_ref().ok_or(ResumeError::Ended)?;
     let answer = match client.refresh(refresh_token).await {
-        Err(FlowError::InvalidGrant) => return Err(ResumeError::Ended),
+        // The refresh token, or this app, is no longer accepted: the session is over. So is
+        // one the platform answered with tokens that cannot be used (revoked already).
+        Err(FlowError::InvalidGrant | FlowError::InvalidClient | FlowError::UnusableToken(_)) => {
+            return Err(ResumeError::Ended)
+        }
         answer => answer?,
     };
     let next = tokens.refreshed(&answer, SystemTime::now());

@@ -43,17 +43,25 @@ impl Binding {
     }
 }
 
+/// How far ahead of this computer's clock a server's `created_at` may be, and still be
+/// believed.
+const CLOCK_SKEW: Duration = Duration::from_secs(300);
+
 /// When a token stops being valid: `created_at + expires_in` when the server says when it
-/// was made (and that is not in the future), else from now.
+/// made it (a moment this clock can hold, not in the future), else from now; `None` when
+/// unknown or past what the clock can hold. Every step is checked: no server value can
+/// overflow it.
 pub fn token_expiry(token: &TokenResponse, now: SystemTime) -> Option<SystemTime> {
     let expires_in = token.expires_in?;
     let created = token
         .created_at
-        .and_then(|s| u64::try_from(s).ok())
-        .map(|s| UNIX_EPOCH + Duration::from_secs(s))
-        .filter(|c| *c <= now + Duration::from_secs(300))
+        .and_then(|secs| UNIX_EPOCH.checked_add(Duration::from_secs(secs)))
+        .filter(|created| {
+            now.checked_add(CLOCK_SKEW)
+                .is_none_or(|late| *created <= late)
+        })
         .unwrap_or(now);
-    Some(created + expires_in)
+    created.checked_add(expires_in)
 }
 
 /// What is needed to resume a session without a new sign-in.
@@ -274,6 +282,11 @@ mod tests {
         assert_eq!(token_expiry(&t, now), Some(now + Duration::from_secs(50)));
         t.created_at = Some(9_999_999_999);
         assert_eq!(token_expiry(&t, now), Some(now + Duration::from_secs(100)));
+        // Past what any clock holds: the time is not believed, and nothing overflows.
+        t.created_at = Some(u64::MAX);
+        assert_eq!(token_expiry(&t, now), Some(now + Duration::from_secs(100)));
+        t.expires_in = Some(Duration::MAX);
+        assert_eq!(token_expiry(&t, now), None);
         t.expires_in = None;
         assert_eq!(token_expiry(&t, now), None);
     }

@@ -78,6 +78,10 @@ pub enum ConfigError {
     Missing(Key),
     #[error("`{key}` {reason}", key = .key.name())]
     Invalid { key: Key, reason: Invalid },
+    /// The machine-wide file could have been written by someone other than the system's
+    /// administrators: it is not used (see `settings::trust`).
+    #[error("{}: not used: {why}", path.display())]
+    Untrusted { path: PathBuf, why: String },
     /// A settings file that cannot be read or does not parse; `problem` is the parser's
     /// own words, for the learner's support.
     #[error("{}{}: {problem}", path.display(), line.map(|l| format!(", line {l}")).unwrap_or_default())]

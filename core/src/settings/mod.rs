@@ -11,6 +11,7 @@ mod checked;
 mod key;
 mod layers;
 mod raw;
+pub mod trust;
 
 pub use address::{
     check_url, is_loopback, join_path, label_of, origin_of, same_platform, scheme_allowed,
@@ -22,3 +23,4 @@ pub use checked::{
 pub use key::Key;
 pub use layers::{Layer, Locks, Managed, Merged, Sources};
 pub use raw::{read_file, write_file, RawSettings};
+pub use trust::Trust;

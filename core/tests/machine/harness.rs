@@ -12,7 +12,7 @@ use passerelle_core::machine::view::{Screen, Status};
 use passerelle_core::machine::{KeeperFactory, Machine, Message, Startup, View};
 use passerelle_core::session::fake::FakeKeychain;
 use passerelle_core::session::{Binding, Patience, SavedSession, SessionKeeper, Vault};
-use passerelle_core::settings::{Key, RawSettings, Settings};
+use passerelle_core::settings::{Key, RawSettings, Settings, Trust};
 use tokio_util::sync::CancellationToken;
 
 pub use demo_platform::{fast_options, running as platform};
@@ -34,8 +34,9 @@ pub fn nothing_on() -> String {
 pub struct Setup {
     pub flags: RawSettings,
     pub build: RawSettings,
-    /// The machine-wide file's text, if any.
+    /// The machine-wide file's text, if any, and its Unix mode when not the usual one.
     pub managed: Option<String>,
+    pub managed_mode: Option<u32>,
     /// The learner's file's text, if any.
     pub file: Option<String>,
     /// Stands in for the keychain, for every platform.
@@ -51,6 +52,7 @@ impl Setup {
             flags,
             build: RawSettings::default(),
             managed: None,
+            managed_mode: None,
             file: None,
             keychain: Arc::new(FakeKeychain::default()),
             patience: Patience::default(),
@@ -96,6 +98,11 @@ pub fn start(setup: Setup) -> Harness {
     if let Some(text) = &setup.managed {
         std::fs::write(&managed_file, text).unwrap();
     }
+    #[cfg(unix)]
+    if let Some(mode) = setup.managed_mode {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&managed_file, std::fs::Permissions::from_mode(mode)).unwrap();
+    }
     let (keychain, patience) = (setup.keychain.clone(), setup.patience);
     let startup = Startup {
         flags: setup.flags,
@@ -104,6 +111,8 @@ pub fn start(setup: Setup) -> Harness {
         built_for: None,
         config_file: Some(config_file),
         managed_file,
+        // The test's own files: its user's, not root's.
+        managed_trust: Trust::AlsoMe,
         keepers: setup.keepers.unwrap_or_else(|| {
             Arc::new(move |_: &Settings| SessionKeeper::new(Some(keychain.clone()), true, patience))
         }),

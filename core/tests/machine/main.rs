@@ -3,6 +3,7 @@
 //! and the desktop. Every race the app has to win is here, in virtual time.
 
 mod harness;
+mod hostile;
 mod races;
 mod sessions;
 mod settings;

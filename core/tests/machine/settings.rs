@@ -363,3 +363,40 @@ async fn a_setting_that_cannot_be_used_is_named() {
     assert_eq!(error.setting, Some(Key::ApiUrl));
     assert!(view.actions.contains(&Action::OpenSettings));
 }
+
+/// A school's file someone else could have written is not used: the app says which file,
+/// and why, and goes no further.
+#[cfg(unix)]
+#[tokio::test(start_paused = true)]
+async fn a_school_file_anyone_could_have_written_is_not_used() {
+    let platform = platform(fast_options()).await;
+    let school = |mode| {
+        start(Setup {
+            managed: Some(format!(
+                "auth_url = \"{}\"\nclient_id = \"{DEMO_CLIENT_ID}\"\nlocked = true\n",
+                platform.auth_url()
+            )),
+            managed_mode: Some(mode),
+            ..Setup::new(RawSettings::default())
+        })
+    };
+    assert_eq!(school(0o644).signed_out().await, None, "trusted as it is");
+    let h = school(0o666);
+    let managed = h.dir.path().join("managed.toml");
+    let view = h.machine.view();
+    let Screen::Error(error) = view.screen else {
+        panic!("{view:?}")
+    };
+    assert_eq!(error.message, Message::ManagedFileUntrusted);
+    assert_eq!(error.file.as_deref(), Some(managed.to_str().unwrap()));
+    assert!(
+        error.detail.contains("may be changed by other users"),
+        "{}",
+        error.detail
+    );
+    assert_eq!(
+        view.actions,
+        vec![Action::Retry, Action::CopySupportDetails]
+    );
+    assert!(!view.tools.contains(&Action::OpenSettings));
+}

@@ -15,8 +15,9 @@ pub const MIN_INTERVAL: Duration = Duration::from_secs(1);
 pub const MAX_INTERVAL: Duration = Duration::from_secs(300);
 /// Device codes are meant to live minutes; a larger `expires_in` is clamped to this.
 pub const MAX_EXPIRES_IN: Duration = Duration::from_secs(3600);
-/// Longest user code accepted: it is shown large and typed by hand.
-pub const MAX_USER_CODE_LEN: usize = 64;
+/// Longest user code accepted: it is shown large and typed by hand (RFC 8628 §6.1 suggests
+/// eight characters).
+pub const MAX_USER_CODE_LEN: usize = 32;
 
 /// RFC 8628 §3.2 device authorization response.
 #[derive(Debug, Clone)]
@@ -47,12 +48,26 @@ pub fn parse_device_authorization(body: &[u8]) -> Result<DeviceAuthorization, Pr
         .ok_or(ProtocolError::Missing("verification_uri"))?;
     Ok(DeviceAuthorization {
         device_code: DeviceCode::new(f.string("device_code", MAX_FIELD_LEN)?),
-        user_code: f.string("user_code", MAX_USER_CODE_LEN)?,
+        user_code: readable(f.string("user_code", MAX_FIELD_LEN)?)?,
         verification_uri,
         verification_uri_complete: f.opt_url("verification_uri_complete")?,
         expires_in,
         interval,
     })
+}
+
+/// A code a person can read and type (RFC 8628 §6.1): letters and digits, with spaces and
+/// hyphens between them, no longer than [`MAX_USER_CODE_LEN`]. Anything else — a control
+/// or format character (a right-to-left override, a zero-width space), a symbol, a letter
+/// from a script that reads the other way — could show one code and mean another.
+fn readable(code: String) -> Result<String, ProtocolError> {
+    let inner = code.trim_matches(|c| c == ' ' || c == '-');
+    let ok = code.len() <= MAX_USER_CODE_LEN
+        && inner == code
+        && code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-');
+    ok.then_some(code).ok_or(ProtocolError::UnusableCode)
 }
 
 #[cfg(test)]
@@ -150,7 +165,42 @@ mod tests {
                 format!(r#"{{"device_code":"d","user_code":"{long}","verification_uri":"https://x/","expires_in":5}}"#).as_bytes()
             )
             .unwrap_err(),
-            invalid("user_code", "too long")
+            ProtocolError::UnusableCode
         );
+    }
+
+    #[test]
+    fn only_codes_a_person_can_read_and_type() {
+        let code = |c: &str| {
+            parse_device_authorization(
+                serde_json::json!({"device_code": "d", "user_code": c, "verification_uri": "https://x/", "expires_in": 5})
+                    .to_string()
+                    .as_bytes(),
+            )
+            .map(|a| a.user_code)
+        };
+        for readable in ["7PU2IW3N", "WDJB-MJHT", "wdjb mjht", "4O24J7VX", "12345678"] {
+            assert_eq!(code(readable).unwrap(), readable);
+        }
+        // A right-to-left override and a zero-width space: shown as ABFEDC, meant otherwise.
+        for unusable in [
+            "AB\u{202E}CDEF",
+            "ABC\u{200B}DEF",
+            "ABC\tDEF",
+            "ABCD\nEFGH",
+            " ABCD",
+            "ABCD-",
+            "-",
+            "ABC/DEF",
+            "ÀBCDEFGH",
+            "אבגדהוזח",
+            "ABC\u{00A0}DEF",
+        ] {
+            assert_eq!(
+                code(unusable).unwrap_err(),
+                ProtocolError::UnusableCode,
+                "{unusable:?}"
+            );
+        }
     }
 }

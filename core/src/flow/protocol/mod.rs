@@ -18,7 +18,7 @@ pub use device::{
 pub use error_code::{parse_error, ErrorCode, ErrorResponse};
 pub use metadata::{parse_metadata, ServerMetadata};
 pub use profile::{parse_profile, Profile};
-pub use token::{parse_token, TokenResponse};
+pub use token::{parse_token, TokenResponse, MAX_TOKEN_LIFETIME};
 
 /// Longest string accepted in any field: tokens, codes, URLs, names.
 pub const MAX_FIELD_LEN: usize = 8192;
@@ -31,6 +31,9 @@ pub enum ProtocolError {
     NotAnObject,
     #[error("the answer has no `{0}`")]
     Missing(&'static str),
+    /// A user code nobody could read or type as shown.
+    #[error("the user code cannot be shown")]
+    UnusableCode,
     #[error("`{field}` is invalid: {reason}")]
     Invalid {
         field: &'static str,

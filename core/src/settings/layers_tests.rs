@@ -1,0 +1,238 @@
+//! The layers' precedence, the locks, and a platform's settings kept to their platform.
+
+use super::*;
+
+fn path() -> &'static Path {
+    Path::new("/etc/passerelle/config.toml")
+}
+
+fn only(key: Key, value: &str) -> RawSettings {
+    RawSettings::default().with(key, value)
+}
+
+/// Each layer alone sets a value; with every layer set, each one beats those below it.
+#[test]
+fn precedence_from_the_strongest() {
+    let key = Key::Scope;
+    let layered = |layers: &[Layer]| {
+        let mut s = Sources::default();
+        for layer in layers {
+            let v = format!("{layer:?}");
+            match layer {
+                Layer::Build => s.build = only(key, &v),
+                Layer::Managed => s.managed.settings = only(key, &v),
+                Layer::File => s.file = only(key, &v),
+                Layer::Environment => s.env = only(key, &v),
+                Layer::Flags => s.flags = only(key, &v),
+                Layer::Locked => {
+                    s.managed.settings = only(key, &v);
+                    s.managed.locks = Locks::Keys([key].into());
+                }
+            }
+        }
+        let merged = s.merge();
+        (
+            merged.raw.get(key).map(str::to_owned),
+            merged.from.get(&key).copied(),
+        )
+    };
+    // Weakest to strongest, as the README's table lists them bottom-up.
+    let order = [
+        Layer::Build,
+        Layer::Managed,
+        Layer::File,
+        Layer::Environment,
+        Layer::Flags,
+    ];
+    for (i, layer) in order.iter().enumerate() {
+        assert_eq!(
+            layered(&[*layer]),
+            (Some(format!("{layer:?}")), Some(*layer))
+        );
+        assert_eq!(
+            layered(&order[..=i]),
+            (Some(format!("{layer:?}")), Some(*layer)),
+            "{layer:?} beats the layers below it"
+        );
+    }
+    // A locked managed value beats every layer.
+    let mut s = Sources {
+        build: only(key, "build"),
+        file: only(key, "file"),
+        env: only(key, "env"),
+        flags: only(key, "flags"),
+        managed: Managed {
+            settings: only(key, "school"),
+            locks: Locks::All,
+        },
+    };
+    let merged = s.merge();
+    assert_eq!(merged.raw.get(key), Some("school"));
+    assert_eq!(merged.from[&key], Layer::Locked);
+    assert!(merged.is_locked(key));
+    // Locked but not set by the school: the build's value, never the learner's.
+    s.managed.settings = RawSettings::default();
+    assert_eq!(s.merge().raw.get(key), Some("build"));
+    s.build = RawSettings::default();
+    assert_eq!(s.merge().raw.get(key), None);
+}
+
+/// Each setting can be locked on its own; the others stay the learner's.
+#[test]
+fn each_key_can_be_locked() {
+    for locked in Key::all() {
+        let mut school = RawSettings::default();
+        let mut learner = RawSettings::default();
+        for key in Key::all() {
+            school.set(key, format!("school-{}", key.name()));
+            learner.set(key, format!("learner-{}", key.name()));
+        }
+        // One platform for both, so that platform settings are comparable.
+        school.set(Key::AuthUrl, "https://campus.example");
+        learner.set(Key::AuthUrl, "https://campus.example/");
+        if locked == Key::AuthUrl {
+            learner.set(Key::AuthUrl, "https://elsewhere.example");
+        }
+        for layer in [Layer::Flags, Layer::Environment, Layer::File] {
+            let mut s = Sources {
+                managed: Managed {
+                    settings: school.clone(),
+                    locks: Locks::Keys([locked].into()),
+                },
+                ..Sources::default()
+            };
+            match layer {
+                Layer::Flags => s.flags = learner.clone(),
+                Layer::Environment => s.env = learner.clone(),
+                _ => s.file = learner.clone(),
+            }
+            let merged = s.merge();
+            assert_eq!(
+                merged.from[&locked],
+                Layer::Locked,
+                "{locked:?} from {layer:?}"
+            );
+            assert_eq!(
+                merged.raw.get(locked),
+                school.get(locked),
+                "{locked:?} from {layer:?}"
+            );
+            for other in Key::all().filter(|k| *k != locked && *k != Key::AuthUrl) {
+                let expected = if locked == Key::AuthUrl && other.follows_platform() {
+                    // A locked platform locks its settings: the school's are used.
+                    Layer::Locked
+                } else {
+                    layer
+                };
+                assert_eq!(
+                    merged.from[&other], expected,
+                    "{other:?} with {locked:?} locked, from {layer:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn settings_of_another_platform_are_not_used() {
+    let s = Sources {
+        build: RawSettings::default()
+            .with(Key::AuthUrl, "https://built.example")
+            .with(Key::ClientId, "built-app")
+            .with(Key::ApiUrl, "https://api.built.example")
+            .with(Key::TokenStore, "memory"),
+        file: RawSettings::default().with(Key::AuthUrl, "https://other.example"),
+        ..Sources::default()
+    };
+    let merged = s.merge();
+    assert_eq!(merged.raw.get(Key::AuthUrl), Some("https://other.example"));
+    assert_eq!(
+        merged.raw.get(Key::ApiUrl),
+        None,
+        "the built platform's API is not this one's"
+    );
+    assert_eq!(merged.raw.get(Key::ClientId), None);
+    assert_eq!(
+        merged.raw.get(Key::TokenStore),
+        Some("memory"),
+        "not a platform setting"
+    );
+
+    // The same platform written another way keeps its settings.
+    let same = Sources {
+        file: RawSettings::default().with(Key::AuthUrl, "BUILT.example/"),
+        ..s
+    };
+    assert_eq!(same.merge().raw.get(Key::ClientId), Some("built-app"));
+    // A layer that names no platform applies to whichever is in force.
+    let env = Sources {
+        env: only(Key::ClientId, "env-app"),
+        ..Sources::default()
+    };
+    assert_eq!(env.merge().raw.get(Key::ClientId), Some("env-app"));
+}
+
+/// A locked address: a learner's layer that names no platform still cannot send the
+/// platform's tokens elsewhere.
+#[test]
+fn a_locked_platform_keeps_its_own_endpoints() {
+    let s = Sources {
+        managed: Managed {
+            settings: RawSettings::default()
+                .with(Key::AuthUrl, "https://campus.example")
+                .with(Key::ClientId, "campus"),
+            locks: Locks::Keys([Key::AuthUrl].into()),
+        },
+        env: RawSettings::default()
+            .with(Key::TokenEndpoint, "https://evil.example/token")
+            .with(Key::ClientId, "mine")
+            .with(Key::TokenStore, "memory"),
+        ..Sources::default()
+    };
+    let merged = s.merge();
+    assert_eq!(merged.raw.get(Key::TokenEndpoint), None);
+    assert_eq!(merged.raw.get(Key::ClientId), Some("campus"));
+    assert_eq!(merged.from[&Key::ClientId], Layer::Locked);
+    assert!(merged.is_locked(Key::ClientId));
+    assert_eq!(
+        merged.raw.get(Key::TokenStore),
+        Some("memory"),
+        "not a platform setting"
+    );
+}
+
+#[test]
+fn the_machine_wide_file() {
+    let m = Managed::parse(
+        "auth_url = \"https://campus.example\"\nclient_id = \"campus\"\nlocked = [\"auth_url\", \"client_id\"]\n",
+        path(),
+    )
+    .unwrap();
+    assert_eq!(m.settings.get(Key::ClientId), Some("campus"));
+    assert_eq!(m.locks, Locks::Keys([Key::AuthUrl, Key::ClientId].into()));
+    assert!(
+        m.locks.covers(Key::TokenEndpoint),
+        "the platform's settings with it"
+    );
+    assert!(!m.locks.covers(Key::TokenStore));
+    assert_eq!(
+        Managed::parse("locked = true\nscope = \"read\"", path())
+            .unwrap()
+            .locks,
+        Locks::All
+    );
+    assert_eq!(Managed::parse("", path()).unwrap(), Managed::default());
+    let e = Managed::parse("locked = [\"auth_urls\"]", path()).unwrap_err();
+    assert!(e.to_string().contains("auth_urls"), "{e}");
+    let e = Managed::parse("locked = 1", path()).unwrap_err();
+    assert!(matches!(e, ConfigError::File { .. }), "{e}");
+    let e = Managed::parse("locked = true\n\nscope = 3\n", path()).unwrap_err();
+    assert!(
+        matches!(e, ConfigError::File { line: Some(3), .. }),
+        "{e:?}"
+    );
+    assert_eq!(
+        Managed::read(Path::new("/nonexistent/x.toml"), Trust::System).unwrap(),
+        Managed::default()
+    );
+}

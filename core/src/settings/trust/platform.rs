@@ -1,0 +1,203 @@
+//! The Windows side of the trust check: security descriptors read from the system (a
+//! file's, a folder's, or one written in SDDL for the tests) into the plain form that
+//! [`super::windows::judge`] checks.
+
+use std::os::windows::ffi::OsStrExt;
+use std::os::windows::io::AsRawHandle;
+use std::path::Path;
+use std::ptr::null_mut;
+
+use windows_sys::Win32::Foundation::{CloseHandle, LocalFree, HANDLE};
+use windows_sys::Win32::Security::Authorization::{
+    ConvertSidToStringSidW, ConvertStringSecurityDescriptorToSecurityDescriptorW,
+    GetNamedSecurityInfoW, GetSecurityInfo, SDDL_REVISION_1, SE_FILE_OBJECT,
+};
+use windows_sys::Win32::Security::{
+    GetAce, GetSecurityDescriptorDacl, GetSecurityDescriptorOwner, GetTokenInformation, TokenUser,
+    ACCESS_ALLOWED_ACE, ACE_HEADER, ACL, DACL_SECURITY_INFORMATION, INHERIT_ONLY_ACE,
+    OWNER_SECURITY_INFORMATION, PSECURITY_DESCRIPTOR, PSID, TOKEN_QUERY, TOKEN_USER,
+};
+use windows_sys::Win32::System::SystemServices::ACCESS_ALLOWED_ACE_TYPE;
+use windows_sys::Win32::System::Threading::{GetCurrentProcess, OpenProcessToken};
+
+use super::windows::{judge, Ace, Descriptor};
+use super::Trust;
+
+pub fn untrusted(file: &std::fs::File, folder: &Path, trust: Trust) -> Option<String> {
+    let me = match trust {
+        Trust::System => None,
+        Trust::AlsoMe => current_user_sid(),
+    };
+    let check = |what: &str, descriptor: Result<Descriptor, String>| {
+        descriptor
+            .map_err(|e| format!("{what} cannot be checked: {e}"))
+            .and_then(|d| judge(what, &d, me.as_deref()))
+    };
+    check(
+        "the file",
+        descriptor_of_handle(file.as_raw_handle() as HANDLE),
+    )
+    .and_then(|()| check("its folder", descriptor_of(folder)))
+    .err()
+}
+
+/// A security descriptor the system allocated, freed when dropped.
+struct Owned(PSECURITY_DESCRIPTOR);
+
+impl Drop for Owned {
+    fn drop(&mut self) {
+        // SAFETY: allocated by the system for us, with LocalAlloc; freed once.
+        unsafe { LocalFree(self.0) };
+    }
+}
+
+/// The owner and the DACL of a file or folder, by path.
+pub fn descriptor_of(path: &Path) -> Result<Descriptor, String> {
+    let wide: Vec<u16> = path.as_os_str().encode_wide().chain([0]).collect();
+    let mut sd: PSECURITY_DESCRIPTOR = null_mut();
+    // SAFETY: `wide` is a NUL-terminated path; the out pointers are valid; `sd` is freed.
+    let error = unsafe {
+        GetNamedSecurityInfoW(
+            wide.as_ptr(),
+            SE_FILE_OBJECT,
+            OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION,
+            null_mut(),
+            null_mut(),
+            null_mut(),
+            null_mut(),
+            &mut sd,
+        )
+    };
+    if error != 0 {
+        return Err(format!("error {error}"));
+    }
+    let sd = Owned(sd);
+    read(sd.0)
+}
+
+fn descriptor_of_handle(handle: HANDLE) -> Result<Descriptor, String> {
+    let mut sd: PSECURITY_DESCRIPTOR = null_mut();
+    // SAFETY: `handle` is an open file's; the out pointers are valid; `sd` is freed.
+    let error = unsafe {
+        GetSecurityInfo(
+            handle,
+            SE_FILE_OBJECT,
+            OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION,
+            null_mut(),
+            null_mut(),
+            null_mut(),
+            null_mut(),
+            &mut sd,
+        )
+    };
+    if error != 0 {
+        return Err(format!("error {error}"));
+    }
+    let sd = Owned(sd);
+    read(sd.0)
+}
+
+/// A descriptor written in SDDL (`O:SYD:(A;;FA;;;SY)…`), as the system parses it.
+pub fn descriptor_from_sddl(sddl: &str) -> Result<Descriptor, String> {
+    let wide: Vec<u16> = sddl.encode_utf16().chain([0]).collect();
+    let mut sd: PSECURITY_DESCRIPTOR = null_mut();
+    // SAFETY: `wide` is NUL-terminated; `sd` is freed.
+    let ok = unsafe {
+        ConvertStringSecurityDescriptorToSecurityDescriptorW(
+            wide.as_ptr(),
+            SDDL_REVISION_1,
+            &mut sd,
+            null_mut(),
+        )
+    };
+    if ok == 0 {
+        return Err("not a security descriptor".into());
+    }
+    let sd = Owned(sd);
+    read(sd.0)
+}
+
+/// The owner and the DACL of a descriptor.
+fn read(sd: PSECURITY_DESCRIPTOR) -> Result<Descriptor, String> {
+    let (mut owner, mut defaulted): (PSID, i32) = (null_mut(), 0);
+    let (mut present, mut dacl): (i32, *mut ACL) = (0, null_mut());
+    // SAFETY: `sd` is a valid descriptor; the out pointers are valid.
+    unsafe {
+        if GetSecurityDescriptorOwner(sd, &mut owner, &mut defaulted) == 0 || owner.is_null() {
+            return Err("no owner".into());
+        }
+        if GetSecurityDescriptorDacl(sd, &mut present, &mut dacl, &mut defaulted) == 0 {
+            return Err("no access list".into());
+        }
+    }
+    let owner = sid_string(owner)?;
+    if present == 0 || dacl.is_null() {
+        return Ok(Descriptor { owner, dacl: None });
+    }
+    let mut aces = Vec::new();
+    // SAFETY: `dacl` points into `sd`, which outlives this loop; each ACE is read only as
+    // far as its header says, and the SID of an access-allowed ACE starts at `SidStart`.
+    unsafe {
+        for index in 0..(*dacl).AceCount as u32 {
+            let mut ace = null_mut();
+            if GetAce(dacl, index, &mut ace) == 0 {
+                return Err("an unreadable access entry".into());
+            }
+            let header = &*(ace as *const ACE_HEADER);
+            let allows = header.AceType as u32 == ACCESS_ALLOWED_ACE_TYPE;
+            let (mask, sid) = if allows {
+                let allowed = ace as *const ACCESS_ALLOWED_ACE;
+                let sid = std::ptr::addr_of!((*allowed).SidStart) as PSID;
+                ((*allowed).Mask, sid_string(sid)?)
+            } else {
+                (0, String::new())
+            };
+            aces.push(Ace {
+                allows,
+                inherit_only: header.AceFlags as u32 & INHERIT_ONLY_ACE != 0,
+                mask,
+                sid,
+            });
+        }
+    }
+    Ok(Descriptor {
+        owner,
+        dacl: Some(aces),
+    })
+}
+
+fn sid_string(sid: PSID) -> Result<String, String> {
+    let mut text = null_mut();
+    // SAFETY: `sid` is a valid SID; the string is freed with LocalFree.
+    unsafe {
+        if ConvertSidToStringSidW(sid, &mut text) == 0 {
+            return Err("an unreadable SID".into());
+        }
+        let len = (0..).take_while(|&i| *text.add(i) != 0).count();
+        let string = String::from_utf16_lossy(std::slice::from_raw_parts(text, len));
+        LocalFree(text as _);
+        Ok(string)
+    }
+}
+
+/// The SID of the user this process runs as.
+pub fn current_user_sid() -> Option<String> {
+    let mut token: HANDLE = null_mut();
+    // SAFETY: the pseudo-handle of this process; `token` is closed below; the buffer is as
+    // large as the system asked for, and aligned for TOKEN_USER.
+    unsafe {
+        if OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &mut token) == 0 {
+            return None;
+        }
+        let mut len = 0u32;
+        GetTokenInformation(token, TokenUser, null_mut(), 0, &mut len);
+        let mut buffer = vec![0u64; (len as usize).div_ceil(8)];
+        let ok = GetTokenInformation(token, TokenUser, buffer.as_mut_ptr().cast(), len, &mut len);
+        CloseHandle(token);
+        if ok == 0 {
+            return None;
+        }
+        let user = &*(buffer.as_ptr() as *const TOKEN_USER);
+        sid_string(user.User.Sid).ok()
+    }
+}
