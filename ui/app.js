@@ -1,10 +1,11 @@
 // Renders the view the backend pushes. Holds no secret and decides nothing: the view says
 // which buttons and tools it offers, whether it covers another and what Escape does; every
 // button sends its command, and the backend answers with a new view.
+import { showCode, leaveCode } from "./code.js";
 import { lang, locale, t } from "./i18n.js";
+import { $, announce, firstOffered, flash, focus, setIsolated } from "./page.js";
 
 const { invoke, Channel } = window.__TAURI__.core;
-const $ = (id) => document.getElementById(id);
 
 document.documentElement.lang = lang;
 for (const el of document.querySelectorAll("[data-i18n]")) {
@@ -28,13 +29,8 @@ const sections = {
 };
 
 let current = null;
-let ticker = null;
-// The code on screen, and what the live region has said about it: each thing once.
-let lastCode = null;
-let spoken = null;
 // The button that opened settings or about: the focus goes back to it on close.
 let opener = null;
-let announced = null;
 
 function show(view) {
   for (const [name, id] of Object.entries(sections)) {
@@ -47,92 +43,6 @@ function show(view) {
   }
   $("tools").hidden = view.tools.length === 0;
   $("setup-save").disabled = view.state === "setup" && view.saving;
-}
-
-/** Says `text` once to screen readers, through the one polite live region: after the
- * focus has moved (so that neither cuts the other off), and cleared after a while so that
- * reading the page never starts with stale news. The same text twice is said twice. */
-function announce(text) {
-  if (!text) return;
-  const region = $("announce");
-  clearTimeout(announced);
-  region.textContent = "";
-  announced = setTimeout(() => {
-    region.textContent = text;
-    announced = setTimeout(() => (region.textContent = ""), 8000);
-  }, 150);
-}
-
-/** Sets text only when it changes: every repaint costs CPU while the learner waits. */
-function setText(id, text) {
-  const el = $(id);
-  if (el.textContent !== text) el.textContent = text;
-}
-
-/** Text of a `<bdi>` inside `id`, or of `id` itself: server text is isolated for bidi. */
-function setIsolated(id, text) {
-  const el = $(id);
-  (el.querySelector("bdi") || el).textContent = text;
-}
-
-function focus(el) {
-  if (el && !el.hidden) el.focus();
-}
-
-function clock(ms) {
-  const total = Math.max(0, Math.ceil(ms / 1000));
-  return { minutes: Math.floor(total / 60), seconds: total % 60 };
-}
-
-function statusText(status) {
-  switch (status.kind) {
-    case "waiting":
-      return t("status_waiting");
-    case "slowed_down":
-      return t("status_slowed_down", { secs: status.interval_secs });
-    case "retrying":
-      return t("retrying", {
-        reason: t(status.reason),
-        secs: Math.max(0, Math.ceil((status.retry_at_ms - Date.now()) / 1000)),
-      });
-    case "approved":
-      return t("status_approved");
-    default:
-      return "";
-  }
-}
-
-/** A status as said aloud: a retry without its countdown, which would be stale by then. */
-function statusSpoken(status) {
-  return status.kind === "retrying" ? t("retrying_spoken", { reason: t(status.reason) }) : statusText(status);
-}
-
-/** The code as one run of characters, exactly as issued: what the learner reads is what
- * they type (the platform matches codes exactly). */
-function renderCode(code) {
-  $("user-code").textContent = code;
-  // Read one character at a time, which is how it is typed.
-  $("user-code-spelled").textContent = t("code_spelled", { code: spell(code) });
-}
-
-function spell(code) {
-  return [...code].map((c) => (c === " " ? t("space_char") : c)).join(", ");
-}
-
-/** Once a second while a code is shown: the countdown and "retrying in N s" tick on
- * screen; aloud, only the last minute is said. */
-function tick() {
-  if (!current || current.state !== "code_shown" || current.status.kind === "approved") return;
-  const left = current.expires_at_ms - Date.now();
-  const { minutes, seconds } = clock(left);
-  setText("expires-in-clock", t("expires_in", { time: `${minutes}:${String(seconds).padStart(2, "0")}` }));
-  // For screen readers, in words that change once a minute: every change costs a repaint.
-  setText("expires-in-words", t("expires_within", { minutes: minutes + (seconds > 0 ? 1 : 0) }));
-  if (current.status.kind === "retrying") setText("status", statusText(current.status));
-  if (left <= 60_000 && left > 0 && !spoken.minuteLeft) {
-    spoken.minuteLeft = true;
-    announce(t("one_minute_left"));
-  }
 }
 
 function memberSince(value) {
@@ -205,63 +115,16 @@ function renderError(view, isNew) {
     flash("details-copied", "", false);
     $("error-details-box").open = false;
     // The title is the region's name, said as the focus enters it; the sentence is news.
-    focus(firstOffered($("view-error")) || $("error-title"));
+    focus(firstOffered($("view-error"), view.actions) || $("error-title"));
     announce($("error-text").textContent);
   }
-}
-
-function renderCodeShown(view) {
-  setText("status", statusText(view.status));
-  const approved = view.status.kind === "approved";
-  $("expires-in").hidden = approved;
-  $("expires-in-words").hidden = approved;
-  if (view.user_code !== lastCode) {
-    // A new code: everything else on the page changes with it, and only then.
-    lastCode = view.user_code;
-    spoken = { minuteLeft: false, status: view.status.kind };
-    renderCode(view.user_code);
-    $("code-lead").textContent = t(view.trusted ? "code_lead" : "code_lead_manual");
-    $("manual-hint").textContent = t(view.trusted ? "manual_hint" : "manual_hint_only");
-    $("verification-uri").textContent = view.verification_uri;
-    $("verification-uri").classList.toggle("untrusted", !view.trusted);
-    const qr = $("qr-code");
-    if (view.qr_code) {
-      qr.src = view.qr_code;
-      qr.alt = t("qr_alt");
-    }
-    qr.hidden = !view.qr_code;
-    $("qr-hint").hidden = !view.qr_code;
-    $("unsafe-url").hidden = view.trusted;
-    flash("copied", "", false);
-    focus(firstOffered($("view-code")));
-    const minutes = Math.max(1, Math.round((view.expires_at_ms - Date.now()) / 60_000));
-    const when = new Intl.RelativeTimeFormat(lang).format(minutes, "minute");
-    announce(
-      [t("code_announce", { code: spell(view.user_code), when }), view.trusted ? "" : t("unsafe_url")].join(" "),
-    );
-  } else if (view.status.kind !== spoken.status) {
-    // A change of status is said once; its countdown ticks on screen only.
-    spoken.status = view.status.kind;
-    if (approved) focus(document.querySelector('[data-testid="cancel"]'));
-    announce(statusSpoken(view.status));
-  }
-  tick();
-  ticker = setInterval(tick, 1000);
-}
-
-/** The first button the view offers in `section`, in the view's order. */
-function firstOffered(section) {
-  const buttons = [...section.querySelectorAll("[data-command]")].filter((b) => !b.hidden);
-  return current.actions.map((a) => buttons.find((b) => b.dataset.command === a)).find(Boolean);
 }
 
 function render(view) {
   const previous = current;
   current = view;
   show(view);
-  clearInterval(ticker);
-  ticker = null;
-  if (view.state !== "code_shown") lastCode = null;
+  if (view.state !== "code_shown") leaveCode();
   // Back from settings or about to the view below: the focus returns to what opened them,
   // and that view, unchanged, is not read again.
   const uncovered = previous && previous.covers && !view.covers;
@@ -320,7 +183,7 @@ function paint(view, previous, entering) {
       break;
     }
     case "code_shown":
-      renderCodeShown(view);
+      showCode(view);
       break;
     case "error":
       renderError(view, entering || previous.kind !== view.kind || previous.detail !== view.detail);
@@ -352,14 +215,6 @@ async function call(command, args) {
   } catch (error) {
     return { error };
   }
-}
-
-/** A short confirmation in the element `id`, next to the button clicked (in the error's
- * colour when it failed), said aloud too. */
-function flash(id, text, failed) {
-  $(id).textContent = text;
-  $(id).classList.toggle("failed", Boolean(failed));
-  announce(text);
 }
 
 /** What the page does after a command it sent, beyond showing the next view. */

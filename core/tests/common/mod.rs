@@ -20,6 +20,12 @@ pub fn raw_settings(platform: &DemoPlatform) -> RawSettings {
         .with(Key::TokenStore, "memory")
 }
 
+/// A port nothing listens on.
+pub fn nothing_on() -> String {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    format!("http://{}", l.local_addr().unwrap())
+}
+
 /// Short timeouts so that "slow answer" faults are quick to hit.
 pub const TEST_TIMEOUTS: Timeouts = Timeouts {
     connect: Duration::from_secs(2),

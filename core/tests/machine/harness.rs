@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use demo_platform::{Decision, DemoPlatform, DEMO_CLIENT_ID};
+use demo_platform::{Decision, DemoPlatform};
 use passerelle_core::flow::http::Timeouts;
 use passerelle_core::flow::DeviceFlowClient;
 use passerelle_core::machine::testing::{RecordingDesktop, RecordingWindow};
@@ -12,23 +12,10 @@ use passerelle_core::machine::view::{Screen, Status};
 use passerelle_core::machine::{KeeperFactory, Machine, Message, Startup, View};
 use passerelle_core::session::fake::FakeKeychain;
 use passerelle_core::session::{Binding, Patience, SavedSession, SessionKeeper, Vault};
-use passerelle_core::settings::{Key, RawSettings, Settings, Trust};
+use passerelle_core::settings::{RawSettings, Settings, Trust};
 use tokio_util::sync::CancellationToken;
 
-pub use demo_platform::{fast_options, running as platform};
-
-pub fn raw_settings(platform: &DemoPlatform) -> RawSettings {
-    RawSettings::default()
-        .with(Key::AuthUrl, platform.auth_url())
-        .with(Key::ApiUrl, platform.api_url())
-        .with(Key::ClientId, DEMO_CLIENT_ID)
-}
-
-/// A port nothing listens on.
-pub fn nothing_on() -> String {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    format!("http://{}", l.local_addr().unwrap())
-}
+pub use super::common::{fast_options, nothing_on, platform, raw_settings};
 
 /// What a test starts the machine with.
 pub struct Setup {

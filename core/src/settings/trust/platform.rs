@@ -54,42 +54,45 @@ impl Drop for Owned {
 /// The owner and the DACL of a file or folder, by path.
 pub fn descriptor_of(path: &Path) -> Result<Descriptor, String> {
     let wide: Vec<u16> = path.as_os_str().encode_wide().chain([0]).collect();
-    let mut sd: PSECURITY_DESCRIPTOR = null_mut();
-    // SAFETY: `wide` is a NUL-terminated path; the out pointers are valid; `sd` is freed.
-    let error = unsafe {
+    // SAFETY: `wide` is a NUL-terminated path; the out pointers are valid.
+    allocated(|sd| unsafe {
         GetNamedSecurityInfoW(
             wide.as_ptr(),
             SE_FILE_OBJECT,
-            OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION,
+            WHAT,
             null_mut(),
             null_mut(),
             null_mut(),
             null_mut(),
-            &mut sd,
+            sd,
         )
-    };
-    if error != 0 {
-        return Err(format!("error {error}"));
-    }
-    let sd = Owned(sd);
-    read(sd.0)
+    })
 }
 
 fn descriptor_of_handle(handle: HANDLE) -> Result<Descriptor, String> {
-    let mut sd: PSECURITY_DESCRIPTOR = null_mut();
-    // SAFETY: `handle` is an open file's; the out pointers are valid; `sd` is freed.
-    let error = unsafe {
+    // SAFETY: `handle` is an open file's; the out pointers are valid.
+    allocated(|sd| unsafe {
         GetSecurityInfo(
             handle,
             SE_FILE_OBJECT,
-            OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION,
+            WHAT,
             null_mut(),
             null_mut(),
             null_mut(),
             null_mut(),
-            &mut sd,
+            sd,
         )
-    };
+    })
+}
+
+/// What is read of a descriptor: its owner and its DACL.
+const WHAT: u32 = OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION;
+
+/// Reads the descriptor `get` has the system allocate (answering a Win32 error code), and
+/// frees it.
+fn allocated(get: impl FnOnce(*mut PSECURITY_DESCRIPTOR) -> u32) -> Result<Descriptor, String> {
+    let mut sd: PSECURITY_DESCRIPTOR = null_mut();
+    let error = get(&mut sd);
     if error != 0 {
         return Err(format!("error {error}"));
     }
