@@ -45,6 +45,13 @@ function show(view) {
   $("setup-save").disabled = view.state === "setup" && view.saving;
 }
 
+/** A moment, in the learner's words: the time today, else the date and time. */
+function moment(ms) {
+  const date = new Date(ms);
+  const today = new Date().toDateString() === date.toDateString();
+  return new Intl.DateTimeFormat(lang, today ? { timeStyle: "short" } : { dateStyle: "medium", timeStyle: "short" }).format(date);
+}
+
 function memberSince(value) {
   if (!value) return "";
   const date = new Date(value);
@@ -200,9 +207,18 @@ function paint(view, previous, entering) {
       const notRemembered = $("not-remembered");
       notRemembered.hidden = !view.not_remembered;
       notRemembered.textContent = view.not_remembered ? t(view.not_remembered) : "";
+      const since = view.signed_in_since_ms ? t("signed_in_since", { when: moment(view.signed_in_since_ms) }) : "";
+      // Whether it is kept: said here when it is, and by the notice below when it is not.
+      $("session-kept").textContent = [since, view.remembered ? t("kept_here") : ""].join(" ").trim();
+      const offline = $("offline");
+      const wasOffline = previous && previous.offline_since_ms;
+      offline.hidden = !view.offline_since_ms;
+      offline.textContent = view.offline_since_ms ? t("offline_mark", { when: moment(view.offline_since_ms) }) : "";
       if (entering) {
-        focus($("sign-out"));
-        announce([t("signed_in"), notRemembered.textContent].join(" "));
+        focus(firstOffered($("view-signed-in"), view.actions));
+        announce([t("signed_in"), offline.textContent, notRemembered.textContent].join(" "));
+      } else if (wasOffline && !view.offline_since_ms) {
+        announce(t("back_online"));
       }
       break;
     }
@@ -277,6 +293,20 @@ document.addEventListener("keydown", (event) => {
   if (event.key !== "Escape" || event.isComposing || event.defaultPrevented || !current) return;
   if (current.escape) call(current.escape);
 });
+
+// The learner is using the window: said now and then (for a sign-out after an idle time).
+let lastSaid = 0;
+for (const kind of ["pointerdown", "keydown", "wheel", "touchstart"]) {
+  document.addEventListener(
+    kind,
+    () => {
+      if (Date.now() - lastSaid < 10_000) return;
+      lastSaid = Date.now();
+      call("still_here");
+    },
+    { capture: true, passive: true },
+  );
+}
 
 const channel = new Channel();
 channel.onmessage = render;

@@ -23,6 +23,8 @@ async fn sessions_live_in_the_keychain_one_entry_per_platform() {
             revocation_origin: None,
             api_origin: "https://api.one.example".into(),
         },
+        signed_in_at: None,
+        profile: None,
     };
 
     let one = Keychain::for_platform(service, &first).unwrap();

@@ -293,6 +293,24 @@ impl DemoPlatform {
             .decide(user_code, decision)
     }
 
+    /// Revokes the session holding this token, as an administrator of the platform would.
+    pub fn revoke(&self, token: &str) {
+        let settings = self.shared.settings.lock().unwrap().clone();
+        let mut store = self.shared.store.lock().unwrap();
+        let clients = settings.clients.clone();
+        for client in &clients {
+            store.revoke(
+                &state::Settings {
+                    doorkeeper_5_5: false,
+                    ..settings.clone()
+                },
+                token,
+                client,
+                Instant::now(),
+            );
+        }
+    }
+
     /// True while the access token opens the API (not expired, not revoked).
     pub fn access_token_is_valid(&self, access_token: &str) -> bool {
         self.shared

@@ -15,4 +15,5 @@ pub const COMMANDS: &[&str] = &[
     "close_overlay",
     "copy_support_details",
     "skip_keychain",
+    "still_here",
 ];

@@ -81,6 +81,11 @@ fn skip_keychain(machine: State<'_, Machine>) {
     machine.skip_keychain()
 }
 
+#[tauri::command]
+fn still_here(machine: State<'_, Machine>) {
+    machine.still_here()
+}
+
 /// Every command above: each of [`super::command_names::COMMANDS`], as a test checks.
 pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
@@ -97,5 +102,6 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         close_overlay,
         copy_support_details,
         skip_keychain,
+        still_here,
     ]
 }

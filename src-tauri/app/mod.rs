@@ -6,6 +6,7 @@
 pub mod command_names;
 mod commands;
 pub mod desktop;
+mod exit;
 pub mod launch;
 mod window;
 
@@ -35,7 +36,10 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>, launch: Launch) -> tauri::Bu
             machine.begin();
             Ok(())
         })
-        .on_window_event(window::remember_place)
+        .on_window_event(|window, event| {
+            window::remember_place(window, event);
+            exit::on_close(window, event);
+        })
         .invoke_handler(commands::handler())
 }
 
@@ -55,7 +59,9 @@ pub fn run(launch: Launch) {
             let _ = window.set_focus();
         }
     });
-    builder(tauri::Builder::default().plugin(single_instance), launch)
-        .run(context())
+    let app = builder(tauri::Builder::default().plugin(single_instance), launch)
+        .build(context())
         .expect("Passerelle could not start");
+    exit::listen(app.handle());
+    app.run(|app, event| exit::on_run_event(app, &event));
 }

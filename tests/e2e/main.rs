@@ -12,3 +12,4 @@ mod driver;
 mod journeys;
 mod security;
 mod settings;
+mod shared;

@@ -40,10 +40,12 @@ pub enum Message {
     SessionEnded,
     SettingsChanged,
     KeychainUnread,
+    SignedOutIdle,
     // Why a session will not be remembered: a notice on the profile.
     MemoryChosen,
     NoKeychain,
     TooLargeForKeychain,
+    EndsWithTheApp,
     // Answers to a command the window sent.
     NotConfigured,
     NoSignIn,
@@ -162,6 +164,7 @@ impl From<NotRemembered> for Message {
             NotRemembered::MemoryChosen => Message::MemoryChosen,
             NotRemembered::NoKeychain => Message::NoKeychain,
             NotRemembered::TooLarge => Message::TooLargeForKeychain,
+            NotRemembered::EndsWithTheApp => Message::EndsWithTheApp,
         }
     }
 }

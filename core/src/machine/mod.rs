@@ -71,7 +71,7 @@ impl Machine {
             state: Mutex::new(state),
             saving: tokio::sync::Mutex::new(()),
         }));
-        machine.watch_keeper();
+        machine.serve_platform();
         machine
     }
 
@@ -151,8 +151,12 @@ impl Machine {
         View::of(&self.lock())
     }
 
-    /// "Try again": a new code, the kept session again, or the settings read again.
+    /// "Try again": a new code, the kept session again, or the settings read again; while
+    /// the profile shown is the one last read, the platform at once.
     pub fn retry(&self) -> Result<(), CommandError> {
+        if self.try_now() {
+            return Ok(());
+        }
         let retry = match &self.lock().phase {
             Phase::Failed(failure) => Some(failure.retry),
             Phase::Unusable(_) => None,

@@ -118,7 +118,7 @@ impl Machine {
             state.config = config;
         });
         if configured {
-            self.watch_keeper();
+            self.serve_platform();
             self.restore_session();
         }
     }
@@ -256,7 +256,7 @@ impl Machine {
             state.phase = Phase::SignedOut(None);
             state.overlay = None;
         });
-        self.watch_keeper();
+        self.serve_platform();
         self.restore_session();
     }
 }

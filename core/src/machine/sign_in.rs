@@ -8,6 +8,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::error::CommandError;
 use super::message::Message;
+use super::session::remember_profile;
 use super::state::{
     Attempt, IssuedCode, Phase, Platform, Progress, Retry, SignedIn, State, Step, Task,
 };
@@ -103,15 +104,21 @@ impl Machine {
         };
         let not_remembered = platform.keeper.not_remembered();
         let done = match profile {
-            Ok(profile) => self.finish(task, |state| {
-                state.phase = Phase::SignedIn(Box::new(SignedIn {
+            Ok(profile) => {
+                let signed_in = SignedIn {
                     session: Resumed {
                         session: tokens.clone(),
-                        profile,
+                        profile: profile.clone(),
                     },
                     not_remembered,
-                }))
-            }),
+                    offline: None,
+                };
+                let done = self.finish(task, |state| state.sign_in(signed_in));
+                if done {
+                    remember_profile(&platform, &tokens, &profile).await;
+                }
+                done
+            }
             // The tokens are kept: Try again restores them once the API answers.
             Err(e) => {
                 let failure = super::failure(Retry::Restore, &e);

@@ -39,6 +39,7 @@ impl Phase {
         match self {
             Phase::Restoring(task) | Phase::SigningOut(task) => Some(*task),
             Phase::SigningIn(attempt) => Some(attempt.task),
+            Phase::SignedIn(signed_in) => signed_in.offline.as_ref().map(|o| o.task),
             _ => None,
         }
     }
@@ -105,6 +106,19 @@ pub enum Progress {
 pub struct SignedIn {
     pub session: Resumed,
     pub not_remembered: Option<NotRemembered>,
+    /// The platform could not be reached: the profile is the one last read, and a task
+    /// keeps trying.
+    pub offline: Option<Offline>,
+}
+
+/// The profile shown was read earlier; the platform is tried again.
+pub struct Offline {
+    /// The task trying again.
+    pub task: Task,
+    /// When the profile was read, in seconds since the epoch.
+    pub read_at: u64,
+    /// "Try again": now rather than at the next try.
+    pub try_now: Arc<tokio::sync::Notify>,
 }
 
 /// Why a sign-in or a restore stopped, in our words, and what Try again does.
@@ -174,6 +188,8 @@ pub struct State {
     pub built_for: Option<String>,
     /// A save of the settings is under way.
     pub saving: bool,
+    /// When the learner last used the window (or signed in): for `sign_out_when_idle`.
+    pub last_use: tokio::time::Instant,
     pub limits: Limits,
     tasks: u64,
     /// What the window shows now, once it has connected: an equal view is not sent
@@ -195,6 +211,7 @@ impl State {
             config,
             built_for,
             saving: false,
+            last_use: tokio::time::Instant::now(),
             limits: Limits::default(),
             tasks: 0,
             shown: None,
@@ -231,6 +248,8 @@ impl State {
     /// or the one kept after a failed restore (read from the keeper by the sign-out).
     pub fn session_to_end(&self) -> Option<Option<SavedSession>> {
         match &self.phase {
+            // While the platform could not be reached, the keeper holds the latest tokens.
+            Phase::SignedIn(signed_in) if signed_in.offline.is_some() => Some(None),
             Phase::SignedIn(signed_in) => Some(Some(signed_in.session.session.clone())),
             Phase::Failed(Failure {
                 retry: Retry::Restore,
@@ -238,6 +257,12 @@ impl State {
             }) => Some(None),
             _ => None,
         }
+    }
+
+    /// Signed in now, from a sign-in or a restore: the idle time counts from here.
+    pub fn sign_in(&mut self, signed_in: SignedIn) {
+        self.phase = Phase::SignedIn(Box::new(signed_in));
+        self.last_use = tokio::time::Instant::now();
     }
 
     pub fn platform_label(&self) -> Option<String> {

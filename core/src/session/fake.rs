@@ -102,5 +102,7 @@ pub fn session(access: &str) -> SavedSession {
             revocation_origin: None,
             api_origin: "https://a.example".into(),
         },
+        signed_in_at: None,
+        profile: None,
     }
 }

@@ -38,6 +38,9 @@ pub enum NotRemembered {
     NoKeychain,
     /// The session is larger than the keychain holds.
     TooLarge,
+    /// A computer shared by many learners (`remember_session = false`): the session ends
+    /// with the app.
+    EndsWithTheApp,
 }
 
 /// A newer action took over: this one must leave the store alone.
@@ -96,6 +99,13 @@ impl SessionKeeper {
             skip: Mutex::new(CancellationToken::new()),
             timeouts,
         }))
+    }
+
+    /// This keeper, for a computer shared by many learners: sessions in memory only, ended
+    /// when the app closes.
+    pub fn ending_with_the_app(self) -> Self {
+        self.state().not_remembered = Some(NotRemembered::EndsWithTheApp);
+        self
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -274,7 +284,8 @@ impl SessionKeeper {
         new: &SavedSession,
     ) -> Result<Option<NotRemembered>, Superseded> {
         let _turn = self.0.turn.lock().await;
-        if matches!(self.read().await, Ok(current) if current.as_ref() != Some(old)) {
+        if matches!(self.read().await, Ok(current) if !current.as_ref().is_some_and(|c| c.is_same(old)))
+        {
             return Err(Superseded);
         }
         let not_remembered = self.write(new).await;
@@ -292,7 +303,8 @@ impl SessionKeeper {
     /// overtaken must not remove the session a newer one saved.
     pub async fn delete_if(&self, expected: &SavedSession) -> Result<(), VaultError> {
         let _turn = self.0.turn.lock().await;
-        if matches!(self.read().await, Ok(current) if current.as_ref() != Some(expected)) {
+        if matches!(self.read().await, Ok(current) if !current.as_ref().is_some_and(|c| c.is_same(expected)))
+        {
             return Ok(());
         }
         self.clear().await

@@ -23,16 +23,30 @@ pub use vault::{MemoryVault, Vault, VaultError};
 
 use crate::settings::{Settings, TokenStoreKind};
 
-/// Where the settings' platform keeps its session: its keychain entry under `service`, or
-/// memory when the settings ask for it or no keychain can be opened.
+/// Where the settings' platform keeps its session: its keychain entry under `service`
+/// (see [`keeper`]).
 pub fn keeper_for(service: &str, settings: &Settings, patience: Patience) -> SessionKeeper {
     let keychain = Keychain::for_platform(service, &settings.auth_url)
         .map_err(|e| tracing::warn!(error = %e, "no keychain; the session will not be remembered"))
         .ok()
         .map(|k| Arc::new(k) as Arc<dyn Vault>);
-    SessionKeeper::new(
-        keychain,
-        settings.token_store == TokenStoreKind::Keychain,
-        patience,
-    )
+    keeper(keychain, settings, patience)
+}
+
+/// The keeper of a session with `keychain`: kept there, or in memory when the settings
+/// ask for it, the computer is shared (and then ended with the app), or there is no
+/// keychain. The keychain is held all the same: sign-out clears it.
+pub fn keeper(
+    keychain: Option<Arc<dyn Vault>>,
+    settings: &Settings,
+    patience: Patience,
+) -> SessionKeeper {
+    let use_keychain =
+        settings.token_store == TokenStoreKind::Keychain && settings.remember_session;
+    let keeper = SessionKeeper::new(keychain, use_keychain, patience);
+    if settings.remember_session {
+        keeper
+    } else {
+        keeper.ending_with_the_app()
+    }
 }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::flow::{
-    AccessToken, DeviceFlowClient, Endpoints, FlowError, RefreshToken, TokenResponse,
+    AccessToken, DeviceFlowClient, Endpoints, FlowError, Profile, RefreshToken, TokenResponse,
 };
 use crate::settings::origin_of;
 
@@ -43,6 +43,11 @@ impl Binding {
     }
 }
 
+/// Seconds since the Unix epoch (none before it).
+pub fn epoch_secs(t: SystemTime) -> u64 {
+    t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
 /// How far ahead of this computer's clock a server's `created_at` may be, and still be
 /// believed.
 const CLOCK_SKEW: Duration = Duration::from_secs(300);
@@ -74,6 +79,19 @@ pub struct SavedSession {
     /// When the access token stops working, in seconds since the Unix epoch.
     pub expires_at: Option<u64>,
     pub binding: Binding,
+    /// When the learner signed in, in seconds since the Unix epoch.
+    pub signed_in_at: Option<u64>,
+    /// The learner's profile as last read, and when: shown while the platform cannot be
+    /// reached. Left out first when the keychain has no room.
+    pub profile: Option<KnownProfile>,
+}
+
+/// The profile as last read from the platform.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KnownProfile {
+    pub profile: Profile,
+    /// Seconds since the Unix epoch.
+    pub read_at: u64,
 }
 
 /// The keychain's payload, as JSON. Its strings may be tokens: they are wiped when it is
@@ -92,6 +110,10 @@ struct Payload {
     #[serde(default)]
     revocation_origin: Option<String>,
     api_origin: String,
+    #[serde(default)]
+    signed_in_at: Option<u64>,
+    #[serde(default)]
+    profile: Option<KnownProfile>,
 }
 
 impl Drop for Payload {
@@ -102,8 +124,8 @@ impl Drop for Payload {
 }
 
 /// The payload's format: what this version writes, and the oldest it still reads (format 1
-/// had no binding, and is not used: the learner signs in again).
-const VERSION: u64 = 2;
+/// had no binding, and is not used: the learner signs in again; format 2 had no profile).
+const VERSION: u64 = 3;
 const OLDEST_READ: u64 = 2;
 
 impl SavedSession {
@@ -111,21 +133,39 @@ impl SavedSession {
         Self {
             access_token: Some(token.access_token.clone()),
             refresh_token: token.refresh_token.clone(),
-            expires_at: token_expiry(token, now)
-                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-                .map(|d| d.as_secs()),
+            expires_at: token_expiry(token, now).map(epoch_secs),
             binding,
+            signed_in_at: Some(epoch_secs(now)),
+            profile: None,
         }
     }
 
     /// After a refresh: the new tokens, keeping the old refresh token when the server sent
-    /// none (RFC 6749 §6 lets it keep the old one).
+    /// none (RFC 6749 §6 lets it keep the old one), and what was known of the learner.
     pub fn refreshed(&self, token: &TokenResponse, now: SystemTime) -> Self {
         let mut next = Self::from_token(token, self.binding.clone(), now);
         if next.refresh_token.is_none() {
             next.refresh_token = self.refresh_token.clone();
         }
+        next.signed_in_at = self.signed_in_at;
+        next.profile = self.profile.clone();
         next
+    }
+
+    /// The same session: the same tokens, whatever else was learnt of it since.
+    pub fn is_same(&self, other: &SavedSession) -> bool {
+        self.access_token == other.access_token && self.refresh_token == other.refresh_token
+    }
+
+    /// This session, with `profile` read at `now`.
+    pub fn with_profile(&self, profile: &Profile, now: SystemTime) -> Self {
+        Self {
+            profile: Some(KnownProfile {
+                profile: profile.clone(),
+                read_at: epoch_secs(now),
+            }),
+            ..self.clone()
+        }
     }
 
     /// True when there is no access token, or it is past, or within `margin` of, its expiry.
@@ -144,16 +184,24 @@ impl SavedSession {
     /// when dropped.
     pub fn to_payload(&self, max_len: Option<usize>) -> Option<Zeroizing<String>> {
         let fits = |text: &Zeroizing<String>| max_len.is_none_or(|max| text.len() <= max);
-        let whole = self.payload(true);
+        let whole = self.payload(true, true);
         if fits(&whole) {
             return Some(whole);
         }
+        // The profile is only a copy for when the platform cannot be reached.
+        let without_profile = self.payload(true, false);
+        if fits(&without_profile) {
+            return Some(without_profile);
+        }
         // Without a refresh token, a session without its access token is nothing.
-        let lean = self.refresh_token.is_some().then(|| self.payload(false))?;
+        let lean = self
+            .refresh_token
+            .is_some()
+            .then(|| self.payload(false, false))?;
         fits(&lean).then_some(lean)
     }
 
-    fn payload(&self, with_access_token: bool) -> Zeroizing<String> {
+    fn payload(&self, with_access_token: bool, with_profile: bool) -> Zeroizing<String> {
         let b = &self.binding;
         let payload = Payload {
             v: VERSION,
@@ -168,6 +216,8 @@ impl SavedSession {
             token_origin: b.token_origin.clone(),
             revocation_origin: b.revocation_origin.clone(),
             api_origin: b.api_origin.clone(),
+            signed_in_at: self.signed_in_at,
+            profile: self.profile.clone().filter(|_| with_profile),
         };
         Zeroizing::new(serde_json::to_string(&payload).expect("a payload is always JSON"))
     }
@@ -192,6 +242,8 @@ impl SavedSession {
                 revocation_origin: nonempty(&p.revocation_origin),
                 api_origin: required(&p.api_origin)?,
             },
+            signed_in_at: p.signed_in_at,
+            profile: p.profile.clone(),
         };
         (session.access_token.is_some() || session.refresh_token.is_some()).then_some(session)
     }
@@ -216,6 +268,8 @@ mod tests {
             refresh_token: refresh.map(RefreshToken::new),
             expires_at,
             binding: binding(),
+            signed_in_at: None,
+            profile: None,
         }
     }
 

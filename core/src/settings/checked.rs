@@ -1,6 +1,7 @@
 //! Checked settings, and the rules every value passes wherever it comes from.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use serde::Serialize;
 use strum::{EnumIter, IntoStaticStr};
@@ -9,6 +10,10 @@ use url::Url;
 use super::address::{check_url, is_loopback, join_path, label_of, scheme_allowed};
 use super::key::Key;
 use super::raw::RawSettings;
+
+/// The shortest and longest idle time before a sign-out: a second (tests), a day.
+pub const MIN_IDLE: Duration = Duration::from_secs(1);
+pub const MAX_IDLE: Duration = Duration::from_secs(24 * 3600);
 
 /// The platform's paths (see the platform's device-flow documentation).
 pub const DEFAULT_DEVICE_AUTHORIZATION_PATH: &str = "/oauth/authorize_device";
@@ -45,6 +50,11 @@ pub struct Settings {
     pub profile_endpoint: Url,
     pub allowed_hosts: Vec<AllowedHost>,
     pub token_store: TokenStoreKind,
+    /// False on a computer shared by many learners: the session lives in memory only, and
+    /// ends (here and on the platform) when the app closes.
+    pub remember_session: bool,
+    /// After this long without the learner using the window, the session ends.
+    pub sign_out_when_idle: Option<Duration>,
 }
 
 /// Why a value cannot be used, in terms the window can put into words.
@@ -70,6 +80,10 @@ pub enum Invalid {
     NotAStore,
     #[error("must be host names (or host:port), separated by commas")]
     NotHosts,
+    #[error("must be `true` or `false`")]
+    NotYesOrNo,
+    #[error("must be a duration such as `15m` or `1h`, or `off`")]
+    NotADuration,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -181,7 +195,24 @@ impl Settings {
                 })
             }
         };
+        let invalid = |key, reason| ConfigError::Invalid { key, reason };
+        let remember_session = match raw.get(Key::RememberSession) {
+            None | Some("true") => true,
+            Some("false") => false,
+            Some(_) => return Err(invalid(Key::RememberSession, Invalid::NotYesOrNo)),
+        };
+        let sign_out_when_idle = match raw.get(Key::SignOutWhenIdle) {
+            None | Some("off") | Some("never") => None,
+            Some(text) => Some(
+                humantime::parse_duration(text)
+                    .ok()
+                    .filter(|d| (MIN_IDLE..=MAX_IDLE).contains(d))
+                    .ok_or(invalid(Key::SignOutWhenIdle, Invalid::NotADuration))?,
+            ),
+        };
         Ok(Settings {
+            remember_session,
+            sign_out_when_idle,
             device_authorization_endpoint: url(Key::DeviceAuthorizationEndpoint)?,
             token_endpoint: url(Key::TokenEndpoint)?,
             revocation_endpoint: url(Key::RevocationEndpoint)?,
@@ -344,5 +375,31 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn a_shared_computer_and_an_idle_time() {
+        let s = Settings::check(&raw("https://x.example")).unwrap();
+        assert!(s.remember_session);
+        assert_eq!(s.sign_out_when_idle, None);
+        let s = Settings::check(
+            &raw("https://x.example")
+                .with(Key::RememberSession, "false")
+                .with(Key::SignOutWhenIdle, "15m"),
+        )
+        .unwrap();
+        assert!(!s.remember_session);
+        assert_eq!(s.sign_out_when_idle, Some(Duration::from_secs(900)));
+        for (key, value, reason) in [
+            (Key::RememberSession, "no", Invalid::NotYesOrNo),
+            (Key::SignOutWhenIdle, "soon", Invalid::NotADuration),
+            (Key::SignOutWhenIdle, "0s", Invalid::NotADuration),
+            (Key::SignOutWhenIdle, "3d", Invalid::NotADuration),
+        ] {
+            let e = Settings::check(&raw("https://x.example").with(key, value)).unwrap_err();
+            assert_eq!(e, ConfigError::Invalid { key, reason }, "{value}");
+        }
+        let off = Settings::check(&raw("https://x.example").with(Key::SignOutWhenIdle, "off"));
+        assert_eq!(off.unwrap().sign_out_when_idle, None);
     }
 }

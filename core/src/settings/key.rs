@@ -33,6 +33,8 @@ pub enum Key {
     ProfileEndpoint,
     AllowedHosts,
     TokenStore,
+    RememberSession,
+    SignOutWhenIdle,
 }
 
 impl Key {
@@ -79,14 +81,23 @@ impl Key {
                 "Other hosts (host or host:port, comma-separated) the platform's pages may be on"
             }
             Key::TokenStore => "Where the session is kept: keychain (default) or memory",
+            Key::RememberSession => {
+                "Keep the session between runs: true (default), or false on a shared computer"
+            }
+            Key::SignOutWhenIdle => {
+                "Sign out after this long without use, e.g. 15m (default: never)"
+            }
         }
     }
 
     /// Settings that belong to one platform: given with another platform's address, they
-    /// are not used, and changing platform drops them. Only where tokens are kept does not
-    /// depend on the platform.
+    /// are not used, and changing platform drops them. Where and how long sessions are kept
+    /// does not depend on the platform.
     pub fn follows_platform(self) -> bool {
-        !matches!(self, Key::AuthUrl | Key::TokenStore)
+        !matches!(
+            self,
+            Key::AuthUrl | Key::TokenStore | Key::RememberSession | Key::SignOutWhenIdle
+        )
     }
 }
 
@@ -104,7 +115,7 @@ mod tests {
         assert_eq!(Key::AllowedHosts.env_var(), "PASSERELLE_ALLOWED_HOSTS");
         assert_eq!(Key::from_name("token_store"), Some(Key::TokenStore));
         assert_eq!(Key::from_name("tokenstore"), None);
-        assert_eq!(Key::all().count(), 10);
+        assert_eq!(Key::all().count(), 12);
         for key in Key::all() {
             assert_eq!(Key::from_name(key.name()), Some(key));
             let json = serde_json_name(key);

@@ -17,7 +17,6 @@ pub fn raw_settings(platform: &DemoPlatform) -> RawSettings {
         .with(Key::AuthUrl, platform.auth_url())
         .with(Key::ApiUrl, platform.api_url())
         .with(Key::ClientId, DEMO_CLIENT_ID)
-        .with(Key::TokenStore, "memory")
 }
 
 /// A port nothing listens on.

@@ -11,7 +11,7 @@ use passerelle_core::machine::testing::{RecordingDesktop, RecordingWindow};
 use passerelle_core::machine::view::{Screen, Status};
 use passerelle_core::machine::{KeeperFactory, Machine, Message, Startup, View};
 use passerelle_core::session::fake::FakeKeychain;
-use passerelle_core::session::{Binding, Patience, SavedSession, SessionKeeper, Vault};
+use passerelle_core::session::{self, Binding, Patience, SavedSession, Vault};
 use passerelle_core::settings::{RawSettings, Settings, Trust};
 use tokio_util::sync::CancellationToken;
 
@@ -101,7 +101,10 @@ pub fn start(setup: Setup) -> Harness {
         // The test's own files: its user's, not root's.
         managed_trust: Trust::AlsoMe,
         keepers: setup.keepers.unwrap_or_else(|| {
-            Arc::new(move |_: &Settings| SessionKeeper::new(Some(keychain.clone()), true, patience))
+            // As the app makes them, with the stand-in for its keychain.
+            Arc::new(move |settings: &Settings| {
+                session::keeper(Some(keychain.clone()), settings, patience)
+            })
         }),
         timeouts: TIMEOUTS,
     };

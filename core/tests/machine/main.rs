@@ -6,8 +6,10 @@
 mod common;
 mod harness;
 mod hostile;
+mod offline;
 mod races;
 mod school;
 mod sessions;
 mod settings;
+mod shared;
 mod sign_in;

@@ -31,9 +31,15 @@ async fn a_stored_session_restores_the_profile_without_a_code() {
     };
     assert_eq!(profile.display_name, "Camille Martin");
     assert_eq!(not_remembered, None);
-    // No new code and no new token: the stored access token was still good.
+    // No new code and no new token: the stored access token was still good; the profile
+    // is kept with it, for when the platform cannot be reached.
     assert_eq!(platform.issued_secrets().len(), issued);
-    assert_eq!(store.stored(), Some(session));
+    while store.stored().and_then(|s| s.profile).is_none() {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let kept = store.stored().unwrap();
+    assert!(kept.is_same(&session));
+    assert_eq!(kept.profile.unwrap().profile.display_name, "Camille Martin");
 }
 
 #[tokio::test(start_paused = true)]

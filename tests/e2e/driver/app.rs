@@ -331,6 +331,12 @@ impl App {
         }
     }
 
+    /// The app's own process ids (it runs as one process, with WebKit's below it).
+    #[cfg(target_os = "linux")]
+    pub fn pids(&self) -> Vec<String> {
+        pids_of(&self.program, self.scratch.path())
+    }
+
     pub fn config_file(&self) -> PathBuf {
         self.scratch.path().join("config.toml")
     }
@@ -361,6 +367,20 @@ fn stand_in_browser(_bin: &Path, _log: &Path) {}
 /// hand over to it and quit.
 #[cfg(target_os = "linux")]
 pub async fn end_app(program: &Path, scratch: &Path) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let pids = pids_of(program, scratch);
+        if pids.is_empty() || Instant::now() > deadline {
+            return;
+        }
+        let _ = Command::new("kill").arg("-9").args(&pids).status();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The processes of `program` started with `scratch`'s folders.
+#[cfg(target_os = "linux")]
+pub fn pids_of(program: &Path, scratch: &Path) -> Vec<String> {
     let marker = format!(
         "PASSERELLE_CONFIG={}",
         scratch.join("config.toml").display()
@@ -370,20 +390,12 @@ pub async fn end_app(program: &Path, scratch: &Path) {
             && std::fs::read(format!("/proc/{pid}/environ"))
                 .is_ok_and(|env| env.split(|b| *b == 0).any(|var| var == marker.as_bytes()))
     };
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let pids: Vec<String> = std::fs::read_dir("/proc")
-            .unwrap()
-            .flatten()
-            .filter_map(|e| e.file_name().into_string().ok())
-            .filter(|name| name.bytes().all(|b| b.is_ascii_digit()) && ours(name))
-            .collect();
-        if pids.is_empty() || Instant::now() > deadline {
-            return;
-        }
-        let _ = Command::new("kill").arg("-9").args(&pids).status();
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|name| name.bytes().all(|b| b.is_ascii_digit()) && ours(name))
+        .collect()
 }
 
 #[cfg(not(target_os = "linux"))]

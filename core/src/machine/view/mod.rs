@@ -57,15 +57,26 @@ impl View {
                     cancellable(Screen::CodeShown(code::view(code, None)), vec![])
                 }
             },
-            Phase::SignedIn(signed_in) => plain(
-                Screen::SignedIn {
-                    profile: ProfileView::from(&signed_in.session.profile),
-                    platform: state.platform_label().unwrap_or_default(),
-                    not_remembered: signed_in.not_remembered.map(Into::into),
-                },
-                vec![Action::SignOut],
-                None,
-            ),
+            Phase::SignedIn(signed_in) => {
+                let ms = |secs: u64| secs.saturating_mul(1000);
+                let offline = signed_in.offline.as_ref();
+                let mut actions = vec![Action::SignOut];
+                if offline.is_some() {
+                    actions.insert(0, Action::Retry);
+                }
+                plain(
+                    Screen::SignedIn {
+                        profile: ProfileView::from(&signed_in.session.profile),
+                        platform: state.platform_label().unwrap_or_default(),
+                        not_remembered: signed_in.not_remembered.map(Into::into),
+                        remembered: signed_in.not_remembered.is_none(),
+                        signed_in_since_ms: signed_in.session.session.signed_in_at.map(ms),
+                        offline_since_ms: offline.map(|o| ms(o.read_at)),
+                    },
+                    actions,
+                    None,
+                )
+            }
             Phase::SigningOut(_) => plain(Screen::SigningOut, vec![], None),
         };
         View {

@@ -70,6 +70,13 @@ pub enum Screen {
         platform: String,
         /// Why the session ends with the app, when it does.
         not_remembered: Option<Message>,
+        /// Whether the session is kept on this computer between runs.
+        remembered: bool,
+        /// When the learner signed in (milliseconds since the epoch), when known.
+        signed_in_since_ms: Option<u64>,
+        /// The platform cannot be reached: the profile is the one read then (milliseconds
+        /// since the epoch), and it is tried again.
+        offline_since_ms: Option<u64>,
     },
     SigningOut,
 }

@@ -1,0 +1,88 @@
+//! A computer shared by a class: a session that ends with the app, and after an idle time.
+
+use std::time::Duration;
+
+use demo_platform::Decision;
+use passerelle_core::machine::view::Screen;
+use passerelle_core::machine::Message;
+use passerelle_core::settings::Key;
+
+use super::harness::*;
+
+#[tokio::test(start_paused = true)]
+async fn on_a_shared_computer_the_session_ends_with_the_app() {
+    let platform = platform(fast_options()).await;
+    let store = keychain(None);
+    let h = harness_with(
+        raw_settings(&platform).with(Key::RememberSession, "false"),
+        store.clone(),
+    );
+    h.signed_out().await;
+    assert!(!h.machine.ends_with_the_app(), "nothing to end yet");
+    h.sign_in_and_decide(&platform, Decision::Approved).await;
+    let Screen::SignedIn {
+        not_remembered,
+        remembered,
+        signed_in_since_ms,
+        ..
+    } = h.signed_in().await
+    else {
+        unreachable!()
+    };
+    assert_eq!(not_remembered, Some(Message::EndsWithTheApp));
+    assert!(!remembered);
+    assert!(signed_in_since_ms.is_some());
+    assert_eq!(store.stored(), None, "never in the keychain");
+    assert_eq!(platform.live_refresh_tokens().len(), 1);
+
+    // The window closes: ended here, then on the platform.
+    assert!(h.machine.ends_with_the_app());
+    h.machine.end_with_the_app().await;
+    assert_eq!(platform.live_refresh_tokens(), Vec::<String>::new());
+    assert!(!h.machine.ends_with_the_app());
+}
+
+/// Elsewhere, closing the app keeps the session, as the learner expects.
+#[tokio::test(start_paused = true)]
+async fn a_remembered_session_outlives_the_app() {
+    let platform = platform(fast_options()).await;
+    let store = keychain(None);
+    let h = harness_with(raw_settings(&platform), store.clone());
+    h.signed_out().await;
+    h.sign_in_and_decide(&platform, Decision::Approved).await;
+    let Screen::SignedIn { remembered, .. } = h.signed_in().await else {
+        unreachable!()
+    };
+    assert!(remembered);
+    assert!(!h.machine.ends_with_the_app());
+    h.machine.end_with_the_app().await;
+    assert!(store.stored().is_some());
+    assert_eq!(platform.live_refresh_tokens().len(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn after_an_idle_time_the_session_ends_and_the_window_says_why() {
+    let platform = platform(fast_options()).await;
+    let store = keychain(None);
+    let h = harness_with(
+        raw_settings(&platform).with(Key::SignOutWhenIdle, "10m"),
+        store.clone(),
+    );
+    h.signed_out().await;
+    // Idle before signing in: nothing to end.
+    tokio::time::sleep(Duration::from_secs(900)).await;
+    assert_eq!(h.signed_out().await, None);
+    h.sign_in_and_decide(&platform, Decision::Approved).await;
+    h.signed_in().await;
+    // The learner uses the window now and then: still signed in.
+    for _ in 0..3 {
+        tokio::time::sleep(Duration::from_secs(420)).await;
+        h.machine.still_here();
+    }
+    assert!(matches!(h.screen(), Screen::SignedIn { .. }));
+    // Then leaves it for ten minutes.
+    tokio::time::sleep(Duration::from_secs(601)).await;
+    assert_eq!(h.signed_out().await, Some(Message::SignedOutIdle));
+    assert_eq!(store.stored(), None);
+    assert_eq!(platform.live_refresh_tokens(), Vec::<String>::new());
+}

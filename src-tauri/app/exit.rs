@@ -1,0 +1,135 @@
+//! The end of the app, as the system brings it: the window closed, the app quit, a signal
+//! (SIGTERM, SIGHUP, SIGINT at log-out or shut-down), logind's notice that the system shuts
+//! down, and — through tao, as the app's last event — Windows' end-of-session messages and
+//! macOS's power-off. On a shared computer the session ends first, here and on the
+//! platform, within the usual bound.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use passerelle_core::machine::Machine;
+use tauri::{AppHandle, Manager, RunEvent, Runtime, Window, WindowEvent};
+
+/// Longer than the revocation's own bound: the end is never cut short by this.
+const LAST_CHANCE: Duration = Duration::from_secs(8);
+
+/// Set once the session has been ended for the app's end: the next request goes through.
+static ENDED: AtomicBool = AtomicBool::new(false);
+
+/// The window's close button: the session ends first, then the window closes.
+pub fn on_close<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
+    let WindowEvent::CloseRequested { api, .. } = event else {
+        return;
+    };
+    if hold(window.app_handle()) {
+        api.prevent_close();
+    }
+}
+
+/// Quit, or the last window gone: the session ends first, then the app. And as the very
+/// last event (which cannot wait for a task), the same within a bound.
+pub fn on_run_event<R: Runtime>(app: &AppHandle<R>, event: &RunEvent) {
+    match event {
+        RunEvent::ExitRequested { api, .. } if hold(app) => api.prevent_exit(),
+        RunEvent::Exit => {
+            let machine = app.state::<Machine>().inner().clone();
+            if machine.ends_with_the_app() {
+                tauri::async_runtime::block_on(async {
+                    let _ = tokio::time::timeout(LAST_CHANCE, machine.end_with_the_app()).await;
+                });
+            }
+        }
+        _ => {}
+    }
+}
+
+/// When the session must end with the app and has not yet: ends it in the background, then
+/// exits; true while that is under way (the close or the exit waits).
+fn hold<R: Runtime>(app: &AppHandle<R>) -> bool {
+    let machine = app.state::<Machine>().inner().clone();
+    if ENDED.load(Ordering::SeqCst) || !machine.ends_with_the_app() {
+        return false;
+    }
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let _ = tokio::time::timeout(LAST_CHANCE, machine.end_with_the_app()).await;
+        ENDED.store(true, Ordering::SeqCst);
+        app.exit(0);
+    });
+    true
+}
+
+/// What the system says when the learner's session ends: the signals a log-out or a
+/// shut-down sends, and logind's notice of a shut-down. Each asks the app to exit, which
+/// ends a shared computer's session first.
+pub fn listen<R: Runtime>(app: &AppHandle<R>) {
+    #[cfg(unix)]
+    {
+        let app = app.clone();
+        tauri::async_runtime::spawn(async move {
+            use tokio::signal::unix::{signal, SignalKind};
+            let (Ok(mut term), Ok(mut hup), Ok(mut int)) = (
+                signal(SignalKind::terminate()),
+                signal(SignalKind::hangup()),
+                signal(SignalKind::interrupt()),
+            ) else {
+                return;
+            };
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = hup.recv() => {}
+                _ = int.recv() => {}
+            }
+            tracing::info!("the system asks Passerelle to end");
+            app.exit(0);
+        });
+    }
+    #[cfg(target_os = "linux")]
+    logind::listen(app.clone());
+    #[cfg(not(unix))]
+    let _ = app;
+}
+
+/// logind (systemd): `PrepareForShutdown`, with a delay inhibitor held meanwhile, so that a
+/// shut-down waits for the session to end (at most logind's `InhibitDelayMaxSec`).
+#[cfg(target_os = "linux")]
+mod logind {
+    use tauri::{AppHandle, Runtime};
+
+    pub fn listen<R: Runtime>(app: AppHandle<R>) {
+        let _ = std::thread::Builder::new()
+            .name("logind".into())
+            .spawn(move || {
+                if let Err(e) = watch(&app) {
+                    tracing::debug!(error = %e, "no logind to listen to");
+                }
+            });
+    }
+
+    fn watch<R: Runtime>(app: &AppHandle<R>) -> zbus::Result<()> {
+        let connection = zbus::blocking::Connection::system()?;
+        let manager = zbus::blocking::Proxy::new(
+            &connection,
+            "org.freedesktop.login1",
+            "/org/freedesktop/login1",
+            "org.freedesktop.login1.Manager",
+        )?;
+        // Held until this process ends: logind waits for it before shutting down.
+        let _delay: zbus::zvariant::OwnedFd = manager.call(
+            "Inhibit",
+            &(
+                "shutdown",
+                "Passerelle",
+                "Ending the session of a shared computer",
+                "delay",
+            ),
+        )?;
+        for signal in manager.receive_signal("PrepareForShutdown")? {
+            if signal.body().deserialize::<bool>()? {
+                tracing::info!("the system shuts down");
+                app.exit(0);
+            }
+        }
+        Ok(())
+    }
+}
