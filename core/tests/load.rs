@@ -1,4 +1,5 @@
-//! The demo platform under load: a thousand sign-ins pending and polling at once.
+//! The demo platform under load: a thousand sign-ins pending and polling at once (two
+//! hundred under Wine, see below).
 
 mod common;
 
@@ -15,10 +16,15 @@ use tokio_util::sync::CancellationToken;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_thousand_pending_sign_ins_each_get_their_own_answer() {
-    const SIGN_INS: usize = 1000;
+    // Under Wine, every socket operation goes through wineserver, one thread for the whole
+    // prefix: measured on this project's CI machine, it carries 200 sign-ins polling at once
+    // (each answered in time), not 300 (approved codes miss their eight seconds). Real
+    // Windows, like Linux, carries the thousand.
+    let sign_ins = if under_wine() { 200 } else { 1000 };
+    eprintln!("{sign_ins} sign-ins pending and polling at once");
     let platform = platform(DemoOptions {
         interval: Duration::from_secs(1),
-        expires_in: Duration::from_secs(8),
+        expires_in: Duration::from_secs(600),
         ..DemoOptions::default()
     })
     .await;
@@ -27,19 +33,21 @@ async fn a_thousand_pending_sign_ins_each_get_their_own_answer() {
         Settings::check(&raw_settings(&platform)).unwrap(),
         Timeouts::default(),
     ));
-    let mut pending = Vec::with_capacity(SIGN_INS);
-    for _ in 0..SIGN_INS {
+    let mut pending = Vec::with_capacity(sign_ins);
+    for _ in 0..sign_ins {
         pending.push(Arc::new(client.start_sign_in().await.unwrap()));
     }
     let codes: HashSet<&str> = pending
         .iter()
         .map(|p| p.authorization.user_code.as_str())
         .collect();
-    assert_eq!(codes.len(), SIGN_INS, "every user code is unique");
-    assert_eq!(platform.pending_grants(), SIGN_INS);
+    assert_eq!(codes.len(), sign_ins, "every user code is unique");
+    assert_eq!(platform.pending_grants(), sign_ins);
+    // However long asking for them took, every code now has eight seconds to live.
+    platform.expire_pending_after(Duration::from_secs(8));
 
     // Every third learner approves, some in the middle of polling.
-    let approved: HashSet<usize> = (0..SIGN_INS).filter(|i| i % 3 == 0).collect();
+    let approved: HashSet<usize> = (0..sign_ins).filter(|i| i % 3 == 0).collect();
     let mut tasks = Vec::new();
     for (i, p) in pending.iter().enumerate() {
         let (client, p) = (client.clone(), p.clone());

@@ -353,6 +353,14 @@ impl DemoPlatform {
         self.shared.issued.lock().unwrap().clone()
     }
 
+    /// Makes every code still pending expire `after` from now, whenever it was issued.
+    pub fn expire_pending_after(&self, after: Duration) {
+        let at = Instant::now() + after;
+        for grant in self.shared.store.lock().unwrap().grants.values_mut() {
+            grant.expires_at = at;
+        }
+    }
+
     /// Changes the lifetime of codes and tokens issued from now on.
     pub fn set_lifetimes(
         &self,

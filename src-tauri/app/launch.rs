@@ -26,6 +26,9 @@ pub struct Launch {
     pub startup: Startup,
     /// None: the real desktop (browser, clipboard, dialogs).
     pub desktop: Option<Arc<dyn Desktop>>,
+    /// Tell the learner, and end, when the system cannot draw the window (Windows without
+    /// the WebView2 runtime). Off for the tests on Tauri's mock runtime, which draws none.
+    pub check_webview: bool,
 }
 
 impl Launch {
@@ -52,6 +55,7 @@ impl Launch {
                 timeouts: Timeouts::default(),
             },
             desktop: None,
+            check_webview: true,
         }
     }
 }

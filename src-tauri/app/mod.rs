@@ -8,6 +8,7 @@ mod commands;
 pub mod desktop;
 mod exit;
 pub mod launch;
+pub mod webview2;
 mod window;
 
 use std::sync::Arc;
@@ -24,7 +25,16 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>, launch: Launch) -> tauri::Bu
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
-            let Launch { startup, desktop } = launch;
+            let Launch {
+                startup,
+                desktop,
+                check_webview,
+            } = launch;
+            #[cfg(windows)]
+            if check_webview && webview2::missing(app.handle()) {
+                std::process::exit(1);
+            }
+            let _ = check_webview;
             let desktop =
                 desktop.unwrap_or_else(|| Arc::new(desktop::TauriDesktop(app.handle().clone())));
             let page = Arc::new(desktop::ChannelWindow::default());

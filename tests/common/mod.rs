@@ -68,6 +68,7 @@ pub fn harness(flags: RawSettings) -> Harness {
     let launch = Launch {
         startup,
         desktop: Some(desktop.clone()),
+        check_webview: false,
     };
     let mut app = builder(mock_builder(), launch)
         .build(context())

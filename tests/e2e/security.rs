@@ -197,21 +197,32 @@ async fn nothing_secret_in_the_page_the_files_or_the_logs() {
         "the log files are searched too"
     );
     // What the app wrote is the learner's alone: its settings, its logs, its caches.
-    let scratch = app.scratch.path();
-    for (path, _) in files.iter().filter(|(p, _)| {
-        ["config", "data", "cache"]
-            .iter()
-            .any(|d| p.starts_with(scratch.join(d)))
-    }) {
+    #[cfg(unix)]
+    {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path).unwrap().permissions().mode();
-        assert_eq!(mode & 0o077, 0, "{} is {mode:o}", path.display());
+        let scratch = app.scratch.path();
+        let mode = |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode();
+        for (path, _) in files.iter().filter(|(p, _)| {
+            ["config", "data", "cache"]
+                .iter()
+                .any(|d| p.starts_with(scratch.join(d)))
+        }) {
+            assert_eq!(
+                mode(path) & 0o077,
+                0,
+                "{} is {:o}",
+                path.display(),
+                mode(path)
+            );
+        }
+        let logs = scratch.join("data/fr.passerelle.desktop/logs");
+        assert_eq!(
+            mode(&logs) & 0o077,
+            0,
+            "the log folder is {:o}",
+            mode(&logs)
+        );
     }
-    let log_dir = scratch.join("data/fr.passerelle.desktop/logs");
-    let mode = std::os::unix::fs::PermissionsExt::mode(
-        &std::fs::metadata(&log_dir).unwrap().permissions(),
-    );
-    assert_eq!(mode & 0o077, 0, "the log folder is {mode:o}");
     for needle in secrets.iter().map(String::as_str).chain([canary]) {
         assert!(!page.contains(needle), "{needle} is in the page");
         assert!(!storage.contains(needle), "{needle} is in web storage");

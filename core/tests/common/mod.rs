@@ -66,3 +66,20 @@ pub async fn approved_token(client: &DeviceFlowClient, platform: &DemoPlatform) 
         .await
         .unwrap()
 }
+
+/// True when these tests run under Wine rather than Windows: Wine's ntdll says its version.
+#[cfg(windows)]
+pub fn under_wine() -> bool {
+    use windows_sys::Win32::System::LibraryLoader::{GetModuleHandleW, GetProcAddress};
+    let ntdll: Vec<u16> = "ntdll.dll".encode_utf16().chain([0]).collect();
+    // SAFETY: a NUL-terminated module name, and a NUL-terminated export name.
+    unsafe {
+        let module = GetModuleHandleW(ntdll.as_ptr());
+        !module.is_null() && GetProcAddress(module, c"wine_get_version".as_ptr().cast()).is_some()
+    }
+}
+
+#[cfg(not(windows))]
+pub fn under_wine() -> bool {
+    false
+}

@@ -31,6 +31,8 @@ pub struct Setup {
     pub patience: Patience,
     /// Instead of one keychain for every platform: a keeper made by this for each.
     pub keepers: Option<KeeperFactory>,
+    /// Whose the school's file must be: by default the test's user's too.
+    pub managed_trust: Trust,
 }
 
 impl Setup {
@@ -44,6 +46,7 @@ impl Setup {
             keychain: Arc::new(FakeKeychain::default()),
             patience: Patience::default(),
             keepers: None,
+            managed_trust: Trust::AlsoMe,
         }
     }
 
@@ -90,6 +93,8 @@ pub fn start(setup: Setup) -> Harness {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&managed_file, std::fs::Permissions::from_mode(mode)).unwrap();
     }
+    #[cfg(not(unix))]
+    assert!(setup.managed_mode.is_none(), "modes are Unix's");
     let (keychain, patience) = (setup.keychain.clone(), setup.patience);
     let startup = Startup {
         flags: setup.flags,
@@ -98,8 +103,7 @@ pub fn start(setup: Setup) -> Harness {
         built_for: None,
         config_file: Some(config_file),
         managed_file,
-        // The test's own files: its user's, not root's.
-        managed_trust: Trust::AlsoMe,
+        managed_trust: setup.managed_trust,
         keepers: setup.keepers.unwrap_or_else(|| {
             // As the app makes them, with the stand-in for its keychain.
             Arc::new(move |settings: &Settings| {

@@ -4,7 +4,7 @@
 use demo_platform::{Decision, DEMO_CLIENT_ID};
 use passerelle_core::machine::view::{Action, Screen};
 use passerelle_core::machine::{CommandError, Message};
-use passerelle_core::settings::{Key, Layer, RawSettings};
+use passerelle_core::settings::{Key, Layer, RawSettings, Trust};
 
 use super::harness::*;
 use super::settings::{platform_two, save};
@@ -52,23 +52,32 @@ async fn the_school_locks_the_platform() {
 }
 
 /// A school's file someone else could have written is not used: the app says which file,
-/// and why, and goes no further.
-#[cfg(unix)]
+/// and why, and goes no further. On Unix, one that other users may change; on Windows, one
+/// that belongs to the learner who made it (every file a test makes is its user's).
 #[tokio::test(start_paused = true)]
 async fn a_school_file_anyone_could_have_written_is_not_used() {
     let platform = platform(fast_options()).await;
-    let school = |mode| {
-        start(Setup {
+    let school = |planted: bool| {
+        let mut setup = Setup {
             managed: Some(format!(
                 "auth_url = \"{}\"\nclient_id = \"{DEMO_CLIENT_ID}\"\nlocked = true\n",
                 platform.auth_url()
             )),
-            managed_mode: Some(mode),
             ..Setup::new(RawSettings::default())
-        })
+        };
+        if cfg!(windows) {
+            setup.managed_trust = if planted {
+                Trust::System
+            } else {
+                Trust::AlsoMe
+            };
+        } else {
+            setup.managed_mode = Some(if planted { 0o666 } else { 0o644 });
+        }
+        start(setup)
     };
-    assert_eq!(school(0o644).signed_out().await, None, "trusted as it is");
-    let h = school(0o666);
+    assert_eq!(school(false).signed_out().await, None, "trusted as it is");
+    let h = school(true);
     let managed = h.dir.path().join("managed.toml");
     let view = h.machine.view();
     let Screen::Error(error) = view.screen else {
@@ -76,11 +85,12 @@ async fn a_school_file_anyone_could_have_written_is_not_used() {
     };
     assert_eq!(error.message, Message::ManagedFileUntrusted);
     assert_eq!(error.file.as_deref(), Some(managed.to_str().unwrap()));
-    assert!(
-        error.detail.contains("may be changed by other users"),
-        "{}",
-        error.detail
-    );
+    let why = if cfg!(windows) {
+        "not to the system"
+    } else {
+        "may be changed by other users"
+    };
+    assert!(error.detail.contains(why), "{}", error.detail);
     assert_eq!(
         view.actions,
         vec![Action::Retry, Action::CopySupportDetails]

@@ -332,7 +332,6 @@ impl App {
     }
 
     /// The app's own process ids (it runs as one process, with WebKit's below it).
-    #[cfg(target_os = "linux")]
     pub fn pids(&self) -> Vec<String> {
         pids_of(&self.program, self.scratch.path())
     }
@@ -400,3 +399,8 @@ pub fn pids_of(program: &Path, scratch: &Path) -> Vec<String> {
 
 #[cfg(not(target_os = "linux"))]
 pub async fn end_app(_program: &Path, _scratch: &Path) {}
+
+#[cfg(not(target_os = "linux"))]
+pub fn pids_of(_program: &Path, _scratch: &Path) -> Vec<String> {
+    Vec::new()
+}
