@@ -1,10 +1,12 @@
 //! Makes the window's permissions from the command list, and builds in a distributor's
 //! settings: `PASSERELLE_DISTRIBUTION=path/to/distribution.toml` at build time, checked
-//! with the same rules as the settings the app reads at run time.
+//! with the same rules as the settings the app reads at run time. A release of the
+//! project's own takes its release feed from `PASSERELLE_RELEASE_FEED` and
+//! `PASSERELLE_RELEASE_PUBKEY`, unless the distribution file names its own.
 
 use std::path::{Path, PathBuf};
 
-use passerelle_core::settings::{read_file, Settings};
+use passerelle_core::settings::{read_file, Key, RawSettings, Settings, Updates};
 
 include!("app/command_names.rs");
 
@@ -21,8 +23,8 @@ fn distribution() {
     println!("cargo:rerun-if-env-changed=PASSERELLE_DISTRIBUTION");
     let out =
         PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR")).join("distribution.toml");
-    let text = match std::env::var_os("PASSERELLE_DISTRIBUTION").filter(|p| !p.is_empty()) {
-        None => String::new(),
+    let mut raw = match std::env::var_os("PASSERELLE_DISTRIBUTION").filter(|p| !p.is_empty()) {
+        None => RawSettings::default(),
         Some(path) => {
             // Relative to the project's folder, where `cargo tauri build` runs.
             let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
@@ -43,8 +45,22 @@ fn distribution() {
                 "cargo:warning=building Passerelle for {}",
                 settings.platform_label()
             );
-            raw.to_toml()
+            raw
         }
     };
-    std::fs::write(&out, text).expect("write the built-in settings");
+    for (key, var) in [
+        (Key::UpdateUrl, "PASSERELLE_RELEASE_FEED"),
+        (Key::UpdatePubkey, "PASSERELLE_RELEASE_PUBKEY"),
+    ] {
+        println!("cargo:rerun-if-env-changed={var}");
+        let value = std::env::var(var).ok().filter(|v| !v.is_empty());
+        if let (None, Some(value)) = (raw.get(key), value) {
+            raw.set(key, value);
+        }
+    }
+    if let Err(e) = Updates::check(&raw) {
+        eprintln!("error: the release feed cannot be used: {e}");
+        std::process::exit(1);
+    }
+    std::fs::write(&out, raw.to_toml()).expect("write the built-in settings");
 }

@@ -3,7 +3,7 @@
 // button sends its command, and the backend answers with a new view.
 import { showCode, leaveCode } from "./code.js";
 import { lang, locale, t } from "./i18n.js";
-import { $, announce, firstOffered, flash, focus, setIsolated } from "./page.js";
+import { $, announce, firstOffered, flash, focus, setIsolated, setText } from "./page.js";
 
 const { invoke, Channel } = window.__TAURI__.core;
 
@@ -144,6 +144,49 @@ function render(view) {
     if (uncovered) opener = null;
     paint(view, previous, !previous || previous.state !== view.state);
   }
+  paintUpdate(view.update, previous && previous.update);
+}
+
+/** Bytes in megabytes, in the learner's number format. */
+function megabytes(bytes) {
+  return new Intl.NumberFormat(lang, { style: "unit", unit: "megabyte", maximumFractionDigits: 1 }).format(bytes / 1e6);
+}
+
+/** The line about updates. Said when it appears or changes kind, never at each step of the
+ * progress bar, which says its own value to whoever reads it. */
+function paintUpdate(update, previous) {
+  $("update").hidden = !update;
+  if (!update) return;
+  const text = {
+    available: () => t("update_available", update),
+    downloading: () => t("update_downloading", update),
+    ready: () => t("update_ready", update),
+    failed: () => t(update.message),
+    updated: () => t("updated", update),
+  }[update.kind]();
+  setText("update-text", text);
+  const bar = $("update-progress");
+  bar.hidden = update.kind !== "downloading";
+  let amount = "";
+  if (update.kind === "downloading" && update.total) {
+    bar.max = update.total;
+    bar.value = update.done;
+    amount = t("update_progress", { done: megabytes(update.done), total: megabytes(update.total) });
+    bar.setAttribute("aria-valuetext", amount);
+  } else if (update.kind === "downloading") {
+    // Of a size not yet known: a bar that says it is under way.
+    bar.removeAttribute("value");
+    bar.removeAttribute("aria-valuetext");
+  }
+  setText("update-amount", amount);
+  const notes = $("update-notes");
+  notes.hidden = !(update.kind === "updated" && update.notes);
+  setText("update-notes", update.kind === "updated" ? update.notes || "" : "");
+  if (!previous || previous.kind !== update.kind) {
+    // The button clicked is gone: the focus goes to the line that replaced it.
+    if (document.activeElement === document.body) focus($("update-text"));
+    announce([text, notes.hidden ? "" : notes.textContent].join(" "));
+  }
 }
 
 function paint(view, previous, entering) {
@@ -242,6 +285,8 @@ const after = {
       : flash("copied", t("copied_and_opened"), false),
   copy_support_details: (result) =>
     flash("details-copied", result.error ? t("copy_failed") : t("details_copied"), result.error),
+  // The line is gone: the focus goes back to the view.
+  dismiss_update: () => focus(firstOffered($(sections[current.state]), current.actions)),
 };
 
 /** Sends a button's command, the way every button does. */

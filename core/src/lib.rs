@@ -11,7 +11,8 @@
 //! 4. [`machine`] — the app without its window: the sign-in machine, its state, the views
 //!    it derives and pushes, and the two traits the window and the desktop implement.
 //!
-//! [`paths`] says where each file lives on each system.
+//! [`paths`] says where each file lives on each system; [`update`], how a copy updates
+//! itself.
 
 /// The app's identifier, as in `tauri.conf.json`: the keychain's service name and the name
 /// of the app's folders.
@@ -19,6 +20,7 @@ pub const APP_ID: &str = "fr.passerelle.desktop";
 
 pub mod paths;
 pub mod settings;
+pub mod update;
 
 #[cfg(feature = "client")]
 pub mod flow;

@@ -37,10 +37,15 @@ pub struct Paths {
     /// The settings a school installs for every learner of the computer.
     pub managed_file: PathBuf,
     pub log_dir: Option<PathBuf>,
+    /// Where the note "Updated to X" waits for the restart after an update.
+    pub update_note: Option<PathBuf>,
     /// Where earlier versions kept the learner's settings (a folder named `passerelle`);
     /// none when `PASSERELLE_CONFIG` names the file.
     pub former_config_file: Option<PathBuf>,
 }
+
+/// The note's file name, in the app's data folder.
+const NOTE: &str = "updated.json";
 
 impl Paths {
     /// The paths on `os`, with its environment read through `env`. `program_data` is
@@ -65,13 +70,14 @@ impl Paths {
                     .map(|h| format!("{}/{fallback}", h.trim_end_matches('/')))
             })
         };
-        // The folder that holds the learner's settings folders, then the machine-wide file
-        // and the logs.
-        let (config_base, managed_file, log_dir) = match os {
+        // The folder that holds the learner's settings folders, then the machine-wide file,
+        // the logs and the note an update leaves.
+        let (config_base, managed_file, log_dir, update_note) = match os {
             Os::Linux => (
                 xdg("XDG_CONFIG_HOME", ".config"),
                 PathBuf::from("/etc/passerelle/config.toml"),
                 xdg("XDG_DATA_HOME", ".local/share").map(|d| join(d, &[APP_ID, "logs"])),
+                xdg("XDG_DATA_HOME", ".local/share").map(|d| join(d, &[APP_ID, NOTE])),
             ),
             Os::MacOs => (
                 home.clone().map(|h| {
@@ -81,6 +87,8 @@ impl Paths {
                 }),
                 PathBuf::from("/Library/Application Support/Passerelle/config.toml"),
                 home.clone().map(|h| join(h, &["Library", "Logs", APP_ID])),
+                home.clone()
+                    .map(|h| join(h, &["Library", "Application Support", APP_ID, NOTE])),
             ),
             Os::Windows => (
                 var("APPDATA"),
@@ -89,6 +97,7 @@ impl Paths {
                     &["Passerelle", "config.toml"],
                 ),
                 var("LOCALAPPDATA").map(|d| join(d, &[APP_ID, "logs"])),
+                var("LOCALAPPDATA").map(|d| join(d, &[APP_ID, NOTE])),
             ),
         };
         let in_base = |folder: &str| {
@@ -102,6 +111,7 @@ impl Paths {
             config_file: named.or_else(|| in_base(APP_ID)),
             managed_file,
             log_dir,
+            update_note,
         }
     }
 
@@ -231,6 +241,25 @@ mod tests {
                 r"D:\ProgramData\Passerelle\config.toml".into(),
                 Some(r"C:\Users\ada\AppData\Local\fr.passerelle.desktop\logs".into()),
             )
+        );
+        let note = |p: &Paths| {
+            p.update_note
+                .clone()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        };
+        assert_eq!(
+            note(&linux),
+            "/home/ada/.local/share/fr.passerelle.desktop/updated.json"
+        );
+        assert_eq!(
+            note(&mac),
+            "/Users/ada/Library/Application Support/fr.passerelle.desktop/updated.json"
+        );
+        assert_eq!(
+            note(&windows),
+            r"C:\Users\ada\AppData\Local\fr.passerelle.desktop\updated.json"
         );
         assert_eq!(
             strings(&Paths::of(

@@ -7,6 +7,7 @@ mod faults;
 mod learner;
 mod oauth;
 mod page;
+mod releases;
 mod serve;
 mod state;
 mod trap;
@@ -153,6 +154,8 @@ struct Shared {
     /// Every device code and token handed out, so tests can look for leaks.
     issued: Mutex<Vec<String>>,
     hostile: Hostile,
+    /// The release feed it hosts for its copies of Passerelle.
+    feed: Mutex<releases::Feed>,
 }
 
 type App = Arc<Shared>;
@@ -214,10 +217,13 @@ impl DemoPlatform {
             discovery: options.discovery,
             issued: Mutex::default(),
             hostile: options.hostile,
+            feed: Mutex::default(),
         });
         let stop = CancellationToken::new();
         let api = api::api_routes().with_state(shared.clone());
-        let auth = oauth::auth_routes(options.discovery).with_state(shared.clone());
+        let auth = oauth::auth_routes(options.discovery)
+            .merge(releases::feed_routes())
+            .with_state(shared.clone());
         let with_faults = |router: Router| {
             router.layer(axum::middleware::from_fn_with_state(
                 shared.clone(),
@@ -274,6 +280,29 @@ impl DemoPlatform {
     /// The API's address: the same as [`Self::auth_url`] unless `separate_api` was set.
     pub fn api_url(&self) -> &str {
         &self.api_url
+    }
+
+    /// Where its release feed is.
+    pub fn feed_url(&self) -> String {
+        format!("{}/updates/latest.json", self.auth_url)
+    }
+
+    /// Serves `manifest` as its release feed's answer (as is: tests send bad ones too).
+    pub fn publish(&self, manifest: &str) {
+        self.shared.feed.lock().unwrap().manifest = Some(manifest.into());
+    }
+
+    /// Hosts an artifact, sent a chunk each `pace`; returns its address.
+    pub fn host_artifact(&self, name: &str, bytes: Vec<u8>, pace: Duration) -> String {
+        let mut feed = self.shared.feed.lock().unwrap();
+        feed.artifacts.insert(name.into(), bytes.into());
+        feed.pace = pace;
+        format!("{}/updates/files/{name}", self.auth_url)
+    }
+
+    /// Requests its release feed received: the manifest and the artifacts.
+    pub fn feed_requests(&self) -> usize {
+        self.shared.feed.lock().unwrap().requests
     }
 
     pub fn faults(&self) -> &FaultSwitch {

@@ -16,4 +16,6 @@ pub const COMMANDS: &[&str] = &[
     "copy_support_details",
     "skip_keychain",
     "still_here",
+    "update_now",
+    "dismiss_update",
 ];

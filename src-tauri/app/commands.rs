@@ -86,6 +86,16 @@ fn still_here(machine: State<'_, Machine>) {
     machine.still_here()
 }
 
+#[tauri::command]
+fn update_now(machine: State<'_, Machine>) -> Result<(), CommandError> {
+    machine.update_now()
+}
+
+#[tauri::command]
+fn dismiss_update(machine: State<'_, Machine>) {
+    machine.dismiss_update()
+}
+
 /// Every command above: each of [`super::command_names::COMMANDS`], as a test checks.
 pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
@@ -103,5 +113,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         copy_support_details,
         skip_keychain,
         still_here,
+        update_now,
+        dismiss_update,
     ]
 }

@@ -33,6 +33,7 @@ pub fn on_run_event<R: Runtime>(app: &AppHandle<R>, event: &RunEvent) {
         RunEvent::ExitRequested { api, .. } if hold(app) => api.prevent_exit(),
         RunEvent::Exit => {
             let machine = app.state::<Machine>().inner().clone();
+            machine.install_at_quit();
             if machine.ends_with_the_app() {
                 tauri::async_runtime::block_on(async {
                     let _ = tokio::time::timeout(LAST_CHANCE, machine.end_with_the_app()).await;

@@ -53,6 +53,10 @@ impl Launch {
                     session::keeper_for(KEYCHAIN_SERVICE, settings, Patience::default())
                 }),
                 timeouts: Timeouts::default(),
+                // Both set once the app is built: its bundle's version, Tauri's updater.
+                version: String::new(),
+                installer: None,
+                update_note: paths.update_note,
             },
             desktop: None,
             check_webview: true,

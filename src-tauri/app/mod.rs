@@ -8,6 +8,7 @@ mod commands;
 pub mod desktop;
 mod exit;
 pub mod launch;
+mod updater;
 pub mod webview2;
 mod window;
 
@@ -24,12 +25,18 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>, launch: Launch) -> tauri::Bu
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .setup(move |app| {
             let Launch {
-                startup,
+                mut startup,
                 desktop,
                 check_webview,
             } = launch;
+            // As the bundle says: a build for an update's test changes only its config.
+            startup.version = app.package_info().version.to_string();
+            startup
+                .installer
+                .get_or_insert_with(|| Arc::new(updater::TauriInstaller(app.handle().clone())));
             #[cfg(windows)]
             if check_webview && webview2::missing(app.handle()) {
                 std::process::exit(1);

@@ -64,6 +64,9 @@ pub fn harness(flags: RawSettings) -> Harness {
             SessionKeeper::new(Some(memory.clone()), true, Patience::default())
         }),
         timeouts: Timeouts::default(),
+        version: String::new(),
+        installer: None,
+        update_note: None,
     };
     let launch = Launch {
         startup,

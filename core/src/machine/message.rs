@@ -57,6 +57,9 @@ pub enum Message {
     SaveFailed,
     NotConfirmed,
     TooFast,
+    // Why an update was not installed: a line beside the view.
+    UpdateUnverified,
+    UpdateFailed,
 }
 
 impl Message {

@@ -9,7 +9,8 @@
 //!    about, support details).
 //! 4. [`view`]: what the window is shown, derived from the state; [`message`]: every
 //!    message it can be told; [`error`]: what a command answers when it cannot.
-//! 5. [`ports`]: the two traits the shell implements, where views go and the desktop.
+//! 5. [`ports`]: the traits the shell implements: where views go, the desktop, and what
+//!    installs an update; [`updates`]: when the copy updates itself.
 
 pub mod error;
 mod limits;
@@ -23,6 +24,7 @@ pub mod startup;
 pub mod state;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+pub mod updates;
 pub mod view;
 
 use std::future::Future;
@@ -32,7 +34,7 @@ use tokio::runtime::Handle;
 
 pub use error::CommandError;
 pub use message::Message;
-pub use ports::{Desktop, Question, Window, Words};
+pub use ports::{Desktop, Installer, Question, Window, Words};
 pub use startup::{KeeperFactory, Startup};
 pub use view::View;
 
@@ -79,6 +81,7 @@ impl Machine {
     /// keychain nor the network delays the first paint.
     pub fn begin(&self) {
         self.restore_session();
+        self.watch_for_updates();
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {

@@ -5,6 +5,7 @@
 use url::Url;
 
 use super::view::View;
+use crate::update::Release;
 
 /// Where views go: the page, over the channel it connected with.
 pub trait Window: Send + Sync {
@@ -17,6 +18,18 @@ pub trait Desktop: Send + Sync {
     /// Asks the learner in a native dialog, which no script in the page can answer, and
     /// calls `answer` with their choice (false when the dialog could not be shown).
     fn confirm(&self, question: Question, answer: Box<dyn FnOnce(bool) + Send>);
+}
+
+/// Installs updates: Tauri's updater, in the shell.
+pub trait Installer: Send + Sync {
+    /// The release feed's entries this copy can install, best first (`linux-x86_64-deb`,
+    /// then `linux-x86_64`).
+    fn targets(&self) -> Vec<String>;
+    /// Installs the artifact of `release`, verified already with `pubkey` (and verified
+    /// again there).
+    fn install(&self, release: &Release, bytes: &[u8], pubkey: &str) -> Result<(), String>;
+    /// Starts the version just installed, and ends this one.
+    fn restart(&self);
 }
 
 /// A question only the learner may answer.

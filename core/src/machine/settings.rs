@@ -22,7 +22,11 @@ use crate::settings::{
 /// The state the app starts in, from every settings layer.
 pub(super) fn initial_state(startup: &Startup) -> State {
     let (phase, platform, config) = load(startup);
-    State::new(phase, platform, config, startup.built_for.clone())
+    let mut state = State::new(phase, platform, config, startup.built_for.clone());
+    state.version = startup.version.clone();
+    state.updates.note =
+        super::updates::read_note(startup.update_note.as_deref(), &startup.version);
+    state
 }
 
 /// Reads every layer. A settings file that cannot be read is named, with its line, and

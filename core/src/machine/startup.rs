@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use super::ports::Installer;
 use crate::flow::http::Timeouts;
 use crate::session::SessionKeeper;
 use crate::settings::{RawSettings, Settings, Trust};
@@ -26,4 +27,10 @@ pub struct Startup {
     pub keepers: KeeperFactory,
     /// How long the platform's answers are waited for.
     pub timeouts: Timeouts,
+    /// This copy's version, as its bundle says (About, updates).
+    pub version: String,
+    /// What installs updates; none where this copy does not update itself.
+    pub installer: Option<Arc<dyn Installer>>,
+    /// Where the note "Updated to X" waits for the restart after an update.
+    pub update_note: Option<PathBuf>,
 }

@@ -9,6 +9,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::limits::Limits;
 use super::message::Message;
+use super::updates::UpdateState;
 use super::view::View;
 use crate::flow::{DeviceFlowClient, PendingSignIn, RetryReason};
 use crate::session::{NotRemembered, Resumed, SavedSession, SessionKeeper};
@@ -186,11 +187,15 @@ pub struct State {
     pub config: Config,
     /// The platform this copy was built for, if any.
     pub built_for: Option<String>,
+    /// This copy's version.
+    pub version: String,
     /// A save of the settings is under way.
     pub saving: bool,
     /// When the learner last used the window (or signed in): for `sign_out_when_idle`.
     pub last_use: tokio::time::Instant,
     pub limits: Limits,
+    /// Where this copy is with its updates.
+    pub updates: UpdateState,
     tasks: u64,
     /// What the window shows now, once it has connected: an equal view is not sent
     /// again, so that a poll that changes nothing does not repaint the window.
@@ -210,9 +215,11 @@ impl State {
             platform,
             config,
             built_for,
+            version: String::new(),
             saving: false,
             last_use: tokio::time::Instant::now(),
             limits: Limits::default(),
+            updates: UpdateState::default(),
             tasks: 0,
             shown: None,
         }

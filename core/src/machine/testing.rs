@@ -62,3 +62,32 @@ impl Desktop for RecordingDesktop {
         answer(*self.answer.lock().unwrap());
     }
 }
+
+/// Records the updates installed and the restarts asked for, instead of installing.
+#[derive(Default)]
+pub struct RecordingInstaller {
+    /// Each install: the version and the bytes' length.
+    pub installed: Mutex<Vec<(String, usize)>>,
+    pub restarts: Mutex<usize>,
+}
+
+impl super::ports::Installer for RecordingInstaller {
+    fn targets(&self) -> Vec<String> {
+        vec!["linux-x86_64-deb".into(), "linux-x86_64".into()]
+    }
+
+    fn install(
+        &self,
+        release: &crate::update::Release,
+        bytes: &[u8],
+        _pubkey: &str,
+    ) -> Result<(), String> {
+        let installed = (release.version.to_string(), bytes.len());
+        self.installed.lock().unwrap().push(installed);
+        Ok(())
+    }
+
+    fn restart(&self) {
+        *self.restarts.lock().unwrap() += 1;
+    }
+}

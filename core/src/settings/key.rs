@@ -35,6 +35,9 @@ pub enum Key {
     TokenStore,
     RememberSession,
     SignOutWhenIdle,
+    Updates,
+    UpdateUrl,
+    UpdatePubkey,
 }
 
 impl Key {
@@ -87,6 +90,9 @@ impl Key {
             Key::SignOutWhenIdle => {
                 "Sign out after this long without use, e.g. 15m (default: never)"
             }
+            Key::Updates => "Updates: notify (default), auto, or off",
+            Key::UpdateUrl => "Where this copy's updates are announced (a release manifest)",
+            Key::UpdatePubkey => "The public key this copy's updates are signed with",
         }
     }
 
@@ -96,7 +102,13 @@ impl Key {
     pub fn follows_platform(self) -> bool {
         !matches!(
             self,
-            Key::AuthUrl | Key::TokenStore | Key::RememberSession | Key::SignOutWhenIdle
+            Key::AuthUrl
+                | Key::TokenStore
+                | Key::RememberSession
+                | Key::SignOutWhenIdle
+                | Key::Updates
+                | Key::UpdateUrl
+                | Key::UpdatePubkey
         )
     }
 }
@@ -115,7 +127,7 @@ mod tests {
         assert_eq!(Key::AllowedHosts.env_var(), "PASSERELLE_ALLOWED_HOSTS");
         assert_eq!(Key::from_name("token_store"), Some(Key::TokenStore));
         assert_eq!(Key::from_name("tokenstore"), None);
-        assert_eq!(Key::all().count(), 12);
+        assert_eq!(Key::all().count(), 15);
         for key in Key::all() {
             assert_eq!(Key::from_name(key.name()), Some(key));
             let json = serde_json_name(key);

@@ -13,7 +13,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::address::same_platform;
-use super::checked::{ConfigError, Settings};
+use super::checked::{ConfigError, Settings, Updates};
 use super::key::Key;
 use super::raw::{toml_error, RawSettings};
 use super::trust::{untrusted, Trust};
@@ -152,6 +152,12 @@ pub struct Merged {
 impl Merged {
     pub fn settings(&self) -> Result<Settings, ConfigError> {
         Settings::check(&self.raw)
+    }
+
+    /// Whether and how this copy updates itself: known without a platform, since a copy
+    /// updates before anyone chose one too.
+    pub fn updates(&self) -> Result<Updates, ConfigError> {
+        Updates::check(&self.raw)
     }
 
     pub fn is_locked(&self, key: Key) -> bool {

@@ -17,8 +17,9 @@ pub use address::{
     check_url, is_loopback, join_path, label_of, origin_of, same_platform, scheme_allowed,
 };
 pub use checked::{
-    AllowedHost, ConfigError, Invalid, Settings, TokenStoreKind, DEFAULT_DEVICE_AUTHORIZATION_PATH,
-    DEFAULT_PROFILE_PATH, DEFAULT_REVOCATION_PATH, DEFAULT_TOKEN_PATH,
+    AllowedHost, ConfigError, Invalid, Settings, TokenStoreKind, Updates,
+    DEFAULT_DEVICE_AUTHORIZATION_PATH, DEFAULT_PROFILE_PATH, DEFAULT_REVOCATION_PATH,
+    DEFAULT_TOKEN_PATH, LOOPBACK_UPDATES,
 };
 pub use key::Key;
 pub use layers::{Layer, Locks, Managed, Merged, Sources};

@@ -9,7 +9,7 @@ use passerelle_core::flow::http::Timeouts;
 use passerelle_core::flow::DeviceFlowClient;
 use passerelle_core::machine::testing::{RecordingDesktop, RecordingWindow};
 use passerelle_core::machine::view::{Screen, Status};
-use passerelle_core::machine::{KeeperFactory, Machine, Message, Startup, View};
+use passerelle_core::machine::{Installer, KeeperFactory, Machine, Message, Startup, View};
 use passerelle_core::session::fake::FakeKeychain;
 use passerelle_core::session::{self, Binding, Patience, SavedSession, Vault};
 use passerelle_core::settings::{RawSettings, Settings, Trust};
@@ -33,6 +33,8 @@ pub struct Setup {
     pub keepers: Option<KeeperFactory>,
     /// Whose the school's file must be: by default the test's user's too.
     pub managed_trust: Trust,
+    /// What installs updates: none by default, so that no test asks a feed.
+    pub installer: Option<Arc<dyn Installer>>,
 }
 
 impl Setup {
@@ -47,6 +49,7 @@ impl Setup {
             patience: Patience::default(),
             keepers: None,
             managed_trust: Trust::AlsoMe,
+            installer: None,
         }
     }
 
@@ -79,7 +82,11 @@ pub fn harness_with(flags: RawSettings, keychain: Arc<dyn Vault>) -> Harness {
 /// The machine started as the app starts it: connected to its window, then begun
 /// (restoring what the stand-in keychain holds).
 pub fn start(setup: Setup) -> Harness {
-    let dir = tempfile::tempdir().unwrap();
+    start_in(tempfile::tempdir().unwrap(), setup)
+}
+
+/// As [`start`], in a folder an earlier run left (its files as that run left them).
+pub fn start_in(dir: tempfile::TempDir, setup: Setup) -> Harness {
     let config_file = dir.path().join("config.toml");
     let managed_file = dir.path().join("managed.toml");
     if let Some(text) = &setup.file {
@@ -111,6 +118,9 @@ pub fn start(setup: Setup) -> Harness {
             })
         }),
         timeouts: TIMEOUTS,
+        version: "0.1.0".into(),
+        installer: setup.installer.clone(),
+        update_note: Some(dir.path().join("updated.json")),
     };
     let window = Arc::new(RecordingWindow::default());
     let desktop = Arc::new(RecordingDesktop::default());

@@ -13,3 +13,4 @@ mod sessions;
 mod settings;
 mod shared;
 mod sign_in;
+mod updates;

@@ -123,6 +123,8 @@ pub async fn sign_in(app: &App, platform: &demo_platform::DemoPlatform) -> Strin
     app.wait_text("profile-name", |t| !t.is_empty()).await
 }
 
+// Not every test binary starts its platforms this way (`tests/installed.rs` waits for a port).
+#[allow(unused_imports)]
 pub use demo_platform::{fast_options, running as platform};
 
 /// The whole screen (a native dialog is a window of its own), into the test artifacts.

@@ -8,81 +8,142 @@ mod qr;
 
 pub use code::epoch_ms;
 pub use models::{
-    Action, CodeView, ErrorView, InUse, ProfileView, Screen, SetupView, Status, View,
+    Action, CodeView, ErrorView, InUse, ProfileView, Screen, SetupView, Status, UpdateView, View,
 };
 
 use super::state::{Failure, Overlay, Phase, Retry, SettingsProblem, State, Step};
+use super::updates::Stage;
 use crate::settings::{check_url, Key, Layer};
 
 impl View {
     /// What the window shows in `state`.
     pub fn of(state: &State) -> View {
-        let waiting = state
-            .platform
-            .as_ref()
-            .is_some_and(|p| p.keeper.is_waiting());
-        if waiting {
-            return plain(Screen::WaitingForKeychain, vec![Action::SkipKeychain], None);
+        let mut view = screen(state);
+        if let Some((update, actions)) = update(state, &view) {
+            view.actions.extend(actions);
+            view.update = Some(update);
         }
-        match state.overlay {
-            Some(Overlay::About) => return covering(about(state)),
-            Some(Overlay::Settings) => return covering(Screen::Setup(setup(state, false))),
-            None => {}
-        }
-        let view = match &state.phase {
-            Phase::Setup => plain(
-                Screen::Setup(setup(state, true)),
-                vec![Action::SaveSetup],
-                None,
-            ),
-            Phase::Unusable(problem) => unusable(problem),
-            Phase::Failed(failure) => failed(failure),
-            Phase::Restoring(_) => plain(Screen::Restoring, vec![], None),
-            Phase::SignedOut(notice) => plain(
-                Screen::SignedOut { notice: *notice },
-                vec![Action::StartSignIn],
-                None,
-            ),
-            Phase::SigningIn(attempt) => match &attempt.step {
-                Step::Asking => cancellable(Screen::Starting, vec![]),
-                Step::Code { code, progress } => {
-                    let shown = code::view(code, Some(progress));
-                    let mut actions = vec![Action::CopyUserCode];
-                    if shown.trusted {
-                        actions.insert(0, Action::OpenVerificationPage);
-                    }
-                    cancellable(Screen::CodeShown(shown), actions)
+        view
+    }
+}
+
+/// The screen, its tools and its buttons.
+fn screen(state: &State) -> View {
+    let waiting = state
+        .platform
+        .as_ref()
+        .is_some_and(|p| p.keeper.is_waiting());
+    if waiting {
+        return plain(Screen::WaitingForKeychain, vec![Action::SkipKeychain], None);
+    }
+    match state.overlay {
+        Some(Overlay::About) => return covering(about(state)),
+        Some(Overlay::Settings) => return covering(Screen::Setup(setup(state, false))),
+        None => {}
+    }
+    let view = match &state.phase {
+        Phase::Setup => plain(
+            Screen::Setup(setup(state, true)),
+            vec![Action::SaveSetup],
+            None,
+        ),
+        Phase::Unusable(problem) => unusable(problem),
+        Phase::Failed(failure) => failed(failure),
+        Phase::Restoring(_) => plain(Screen::Restoring, vec![], None),
+        Phase::SignedOut(notice) => plain(
+            Screen::SignedOut { notice: *notice },
+            vec![Action::StartSignIn],
+            None,
+        ),
+        Phase::SigningIn(attempt) => match &attempt.step {
+            Step::Asking => cancellable(Screen::Starting, vec![]),
+            Step::Code { code, progress } => {
+                let shown = code::view(code, Some(progress));
+                let mut actions = vec![Action::CopyUserCode];
+                if shown.trusted {
+                    actions.insert(0, Action::OpenVerificationPage);
                 }
-                Step::Approved(code) => {
-                    cancellable(Screen::CodeShown(code::view(code, None)), vec![])
-                }
-            },
-            Phase::SignedIn(signed_in) => {
-                let ms = |secs: u64| secs.saturating_mul(1000);
-                let offline = signed_in.offline.as_ref();
-                let mut actions = vec![Action::SignOut];
-                if offline.is_some() {
-                    actions.insert(0, Action::Retry);
-                }
-                plain(
-                    Screen::SignedIn {
-                        profile: ProfileView::from(&signed_in.session.profile),
-                        platform: state.platform_label().unwrap_or_default(),
-                        not_remembered: signed_in.not_remembered.map(Into::into),
-                        remembered: signed_in.not_remembered.is_none(),
-                        signed_in_since_ms: signed_in.session.session.signed_in_at.map(ms),
-                        offline_since_ms: offline.map(|o| ms(o.read_at)),
-                    },
-                    actions,
-                    None,
-                )
+                cancellable(Screen::CodeShown(shown), actions)
             }
-            Phase::SigningOut(_) => plain(Screen::SigningOut, vec![], None),
-        };
-        View {
-            tools: tools(state),
-            ..view
+            Step::Approved(code) => cancellable(Screen::CodeShown(code::view(code, None)), vec![]),
+        },
+        Phase::SignedIn(signed_in) => {
+            let ms = |secs: u64| secs.saturating_mul(1000);
+            let offline = signed_in.offline.as_ref();
+            let mut actions = vec![Action::SignOut];
+            if offline.is_some() {
+                actions.insert(0, Action::Retry);
+            }
+            plain(
+                Screen::SignedIn {
+                    profile: ProfileView::from(&signed_in.session.profile),
+                    platform: state.platform_label().unwrap_or_default(),
+                    not_remembered: signed_in.not_remembered.map(Into::into),
+                    remembered: signed_in.not_remembered.is_none(),
+                    signed_in_since_ms: signed_in.session.session.signed_in_at.map(ms),
+                    offline_since_ms: offline.map(|o| ms(o.read_at)),
+                },
+                actions,
+                None,
+            )
         }
+        Phase::SigningOut(_) => plain(Screen::SigningOut, vec![], None),
+    };
+    View {
+        tools: tools(state),
+        ..view
+    }
+}
+
+/// The line about updates: a download's progress wherever the learner is; the rest in the
+/// calm views, and in about (where a release downloaded for the next quit is said too).
+fn update(state: &State, view: &View) -> Option<(UpdateView, Vec<Action>)> {
+    let about = state.overlay == Some(Overlay::About);
+    let calm = state.phase.is_calm()
+        && state.overlay != Some(Overlay::Settings)
+        && view.screen != Screen::WaitingForKeychain;
+    let version = |release: &crate::update::Release| release.version.to_string();
+    if let Stage::Downloading {
+        release,
+        done,
+        total,
+    } = &state.updates.stage
+    {
+        let downloading = UpdateView::Downloading {
+            version: version(release),
+            done: *done,
+            total: *total,
+        };
+        return Some((downloading, vec![]));
+    }
+    if !calm {
+        return None;
+    }
+    if let Some(note) = &state.updates.note {
+        let updated = UpdateView::Updated {
+            version: note.version.clone(),
+            notes: note.notes.clone(),
+        };
+        return Some((updated, vec![Action::DismissUpdate]));
+    }
+    match &state.updates.stage {
+        Stage::Offered(release) => Some((
+            UpdateView::Available {
+                version: version(release),
+            },
+            vec![Action::UpdateNow],
+        )),
+        Stage::Failed(message) => Some((
+            UpdateView::Failed { message: *message },
+            vec![Action::DismissUpdate],
+        )),
+        Stage::Ready { release, .. } if about => Some((
+            UpdateView::Ready {
+                version: version(release),
+            },
+            vec![],
+        )),
+        _ => None,
     }
 }
 
@@ -93,6 +154,7 @@ fn plain(screen: Screen, actions: Vec<Action>, escape: Option<Action>) -> View {
         actions,
         covers: false,
         escape,
+        update: None,
     }
 }
 
@@ -179,7 +241,7 @@ fn unusable(problem: &SettingsProblem) -> View {
 
 fn about(state: &State) -> Screen {
     Screen::About {
-        version: env!("CARGO_PKG_VERSION"),
+        version: state.version.clone(),
         license: env!("CARGO_PKG_LICENSE"),
         platform: state.platform_label(),
         built_for: state.built_for.clone(),

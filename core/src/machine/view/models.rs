@@ -21,6 +21,36 @@ pub struct View {
     pub covers: bool,
     /// What Escape does here, if anything.
     pub escape: Option<Action>,
+    /// The line about updates, beside the screen.
+    pub update: Option<UpdateView>,
+}
+
+/// Where this copy is with its updates, as the window says it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum UpdateView {
+    /// "Passerelle X is available", with Update.
+    Available {
+        version: String,
+    },
+    /// Downloaded so far, of the total when known (bytes).
+    Downloading {
+        version: String,
+        done: u64,
+        total: Option<u64>,
+    },
+    /// Downloaded and verified: installed when the app quits.
+    Ready {
+        version: String,
+    },
+    Failed {
+        message: Message,
+    },
+    /// Once, after the restart: "Updated to X", with the release notes as plain text.
+    Updated {
+        version: String,
+        notes: Option<String>,
+    },
 }
 
 /// A command the window may send from this view: serialised as the command's name.
@@ -39,6 +69,8 @@ pub enum Action {
     CloseOverlay,
     SkipKeychain,
     CopySupportDetails,
+    UpdateNow,
+    DismissUpdate,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -47,7 +79,7 @@ pub enum Screen {
     /// Choosing the platform: at first start, or from the settings button.
     Setup(SetupView),
     About {
-        version: &'static str,
+        version: String,
         license: &'static str,
         /// The platform in use, when one is configured.
         platform: Option<String>,
@@ -220,6 +252,7 @@ mod tests {
             actions: vec![Action::StartSignIn],
             covers: false,
             escape: None,
+            update: None,
         })
         .unwrap();
         assert_eq!(
@@ -231,6 +264,7 @@ mod tests {
                 "actions": ["start_sign_in"],
                 "covers": false,
                 "escape": null,
+                "update": null,
             })
         );
     }

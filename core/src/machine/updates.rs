@@ -1,0 +1,264 @@
+//! When and how the copy updates itself: the feed is asked after the first paint and then
+//! once a day, never when the school switched updates off; `notify` offers the release in
+//! the calm views, `auto` downloads it and installs it at the next quit. An update is
+//! installed only once verified, never in the middle of a sign-in, and the window then says
+//! what it was until the learner has read it.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use semver::Version;
+use serde::{Deserialize, Serialize};
+
+use super::error::CommandError;
+use super::message::Message;
+use super::ports::Installer;
+use super::Machine;
+use crate::flow::http::Http;
+use crate::settings::Updates;
+use crate::update::{fetch, Release, UpdateError};
+
+/// The first check leaves the window's first seconds to the learner's session.
+const FIRST_CHECK: Duration = Duration::from_secs(3);
+/// At most once a day while the app runs.
+const EVERY: Duration = Duration::from_secs(24 * 3600);
+
+/// Where the copy is with its updates.
+#[derive(Debug, Clone, Default)]
+pub enum Stage {
+    #[default]
+    Quiet,
+    Offered(Arc<Release>),
+    Downloading {
+        release: Arc<Release>,
+        done: u64,
+        total: Option<u64>,
+    },
+    /// Downloaded and verified (`auto`): installed at the next quit.
+    Ready {
+        release: Arc<Release>,
+        bytes: Arc<Vec<u8>>,
+    },
+    Failed(Message),
+}
+
+/// What the window says once after an update: the version, and its notes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Note {
+    pub version: String,
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct UpdateState {
+    pub stage: Stage,
+    pub note: Option<Note>,
+}
+
+/// The note left for the version just installed, if this is that version: it stays until
+/// the learner has read it (OK). One for another version (an install that did not go
+/// through) goes.
+pub fn read_note(path: Option<&Path>, version: &str) -> Option<Note> {
+    let path = path?;
+    let note = serde_json::from_slice::<Note>(&std::fs::read(path).ok()?).ok();
+    match note {
+        Some(note) if note.version == version => Some(note),
+        _ => {
+            let _ = std::fs::remove_file(path);
+            None
+        }
+    }
+}
+
+impl Machine {
+    /// Asks the feed after the first paint, then once a day — unless updates are off, or
+    /// this copy has nothing to install them with.
+    pub(super) fn watch_for_updates(&self) {
+        let Some(installer) = self.0.startup.installer.clone() else {
+            return;
+        };
+        let Ok(Updates::On { auto, feed, pubkey }) = self.lock().config.merged.updates() else {
+            tracing::info!("updates are off");
+            return;
+        };
+        let Ok(current) = Version::parse(&self.0.startup.version) else {
+            return;
+        };
+        let this = self.clone();
+        self.spawn(async move {
+            let Ok(http) = Http::new(this.0.startup.timeouts) else {
+                return;
+            };
+            tokio::time::sleep(FIRST_CHECK).await;
+            loop {
+                match fetch::check(&http, &feed, &current, &installer.targets()).await {
+                    Ok(Some(release)) => this.found(Arc::new(release), auto, &pubkey).await,
+                    Ok(None) => tracing::info!("no newer release"),
+                    Err(e) => tracing::info!(code = ?e, "no release read from the feed"),
+                }
+                tokio::time::sleep(EVERY).await;
+            }
+        });
+    }
+
+    async fn found(&self, release: Arc<Release>, auto: bool, pubkey: &str) {
+        tracing::info!(version = %release.version, "a newer release");
+        let already = {
+            let state = self.lock();
+            matches!(&state.updates.stage, Stage::Offered(r) | Stage::Ready { release: r, .. } if r.version >= release.version)
+                || matches!(state.updates.stage, Stage::Downloading { .. })
+        };
+        if already {
+            return;
+        }
+        if !auto {
+            self.change(|state| state.updates.stage = Stage::Offered(release));
+            return;
+        }
+        match fetch::download(&release, pubkey, |_, _| {}).await {
+            Ok(bytes) => self.change(|state| {
+                state.updates.stage = Stage::Ready {
+                    release,
+                    bytes: Arc::new(bytes),
+                }
+            }),
+            Err(e) => tracing::warn!(code = ?e, "the release could not be downloaded"),
+        }
+    }
+
+    /// "Update": downloads the release offered (the window shows how far), verifies it,
+    /// installs it and restarts — from a calm view only, never during a sign-in.
+    pub fn update_now(&self) -> Result<(), CommandError> {
+        let installer = self.0.startup.installer.clone();
+        let (release, installer, pubkey) = self.change(|state| {
+            let (Stage::Offered(release), Some(installer), Ok(Updates::On { pubkey, .. })) = (
+                &state.updates.stage,
+                installer,
+                state.config.merged.updates(),
+            ) else {
+                return Err(CommandError::NotNow);
+            };
+            if !state.phase.is_calm() || state.saving {
+                return Err(CommandError::NotNow);
+            }
+            let release = release.clone();
+            state.updates.stage = Stage::Downloading {
+                release: release.clone(),
+                done: 0,
+                total: None,
+            };
+            Ok((release, installer, pubkey))
+        })?;
+        let this = self.clone();
+        self.spawn(async move {
+            let downloaded = fetch::download(&release, &pubkey, |done, total| {
+                this.downloaded(done, total);
+            })
+            .await;
+            let installed = match downloaded {
+                Ok(bytes) => this.install(&installer, &release, &bytes, &pubkey).await,
+                Err(e) => Err(e),
+            };
+            match installed {
+                Ok(()) => installer.restart(),
+                Err(e) => {
+                    tracing::warn!(code = ?e, "the update was not installed");
+                    let message = match e {
+                        UpdateError::Unverified => Message::UpdateUnverified,
+                        _ => Message::UpdateFailed,
+                    };
+                    this.change(|state| state.updates.stage = Stage::Failed(message));
+                }
+            }
+        });
+        Ok(())
+    }
+
+    /// Progress, shown when it moves by a percent (or a mebibyte, when the size is unknown).
+    fn downloaded(&self, done: u64, total: Option<u64>) {
+        let step = |bytes: u64| match total {
+            Some(total) if total > 0 => bytes.saturating_mul(100) / total,
+            _ => bytes >> 20,
+        };
+        let mut state = self.lock();
+        if let Stage::Downloading {
+            done: shown,
+            total: known,
+            ..
+        } = &mut state.updates.stage
+        {
+            let moved = step(done) != step(*shown) || *known != total;
+            *shown = done;
+            *known = total;
+            if moved {
+                self.push(&mut state);
+            }
+        }
+    }
+
+    /// Installs once no sign-in is under way, and leaves the note for the next start.
+    async fn install(
+        &self,
+        installer: &Arc<dyn Installer>,
+        release: &Release,
+        bytes: &[u8],
+        pubkey: &str,
+    ) -> Result<(), UpdateError> {
+        while !self.lock().phase.is_calm() {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+        self.leave_note(release);
+        installer
+            .install(release, bytes, pubkey)
+            .map_err(UpdateError::NotInstalled)
+    }
+
+    fn leave_note(&self, release: &Release) {
+        let Some(path) = &self.0.startup.update_note else {
+            return;
+        };
+        let note = Note {
+            version: release.version.to_string(),
+            notes: release.notes.clone(),
+        };
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let _ = std::fs::write(path, serde_json::to_vec(&note).unwrap_or_default());
+    }
+
+    /// At quit, with `auto`: the release downloaded meanwhile is installed, for the next
+    /// start. Bounded by the installer's own work.
+    pub fn install_at_quit(&self) {
+        let (stage, updates) = {
+            let state = self.lock();
+            (state.updates.stage.clone(), state.config.merged.updates())
+        };
+        let (Some(installer), Stage::Ready { release, bytes }, Ok(Updates::On { pubkey, .. })) =
+            (self.0.startup.installer.clone(), stage, updates)
+        else {
+            return;
+        };
+        self.leave_note(&release);
+        if let Err(e) = installer.install(&release, &bytes, &pubkey) {
+            tracing::warn!(error = %e, "the update downloaded was not installed");
+        }
+    }
+
+    /// The learner read "Updated to X", or that an update failed: it is not said again.
+    pub fn dismiss_update(&self) {
+        if let (Some(path), true) = (
+            &self.0.startup.update_note,
+            self.lock().updates.note.is_some(),
+        ) {
+            let _ = std::fs::remove_file(path);
+        }
+        self.change(|state| {
+            state.updates.note = None;
+            if matches!(state.updates.stage, Stage::Failed(_)) {
+                state.updates.stage = Stage::Quiet;
+            }
+        });
+    }
+}
