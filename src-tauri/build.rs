@@ -48,14 +48,18 @@ fn distribution() {
             raw
         }
     };
-    for (key, var) in [
+    // The project's feed and key go together, and only where the distribution names
+    // neither: a platform's key never meets the project's feed.
+    let release = [
         (Key::UpdateUrl, "PASSERELLE_RELEASE_FEED"),
         (Key::UpdatePubkey, "PASSERELLE_RELEASE_PUBKEY"),
-    ] {
+    ];
+    let own = release.iter().any(|(key, _)| raw.get(*key).is_some());
+    for (key, var) in release {
         println!("cargo:rerun-if-env-changed={var}");
-        let value = std::env::var(var).ok().filter(|v| !v.is_empty());
-        if let (None, Some(value)) = (raw.get(key), value) {
-            raw.set(key, value);
+        match std::env::var(var).ok().filter(|v| !v.is_empty()) {
+            Some(value) if !own => raw.set(key, value),
+            _ => {}
         }
     }
     if let Err(e) = Updates::check(&raw) {

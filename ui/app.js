@@ -129,6 +129,8 @@ function renderError(view, isNew) {
 
 function render(view) {
   const previous = current;
+  // For scripts/bench: when the learner first sees a view.
+  if (!previous) performance.mark("first-view");
   current = view;
   show(view);
   if (view.state !== "code_shown") leaveCode();

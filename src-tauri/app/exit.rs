@@ -15,6 +15,8 @@ const LAST_CHANCE: Duration = Duration::from_secs(8);
 
 /// Set once the session has been ended for the app's end: the next request goes through.
 static ENDED: AtomicBool = AtomicBool::new(false);
+/// The system ends the learner's session (a signal, logind): no time for an installer.
+static SYSTEM_ENDS: AtomicBool = AtomicBool::new(false);
 
 /// The window's close button: the session ends first, then the window closes.
 pub fn on_close<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
@@ -33,11 +35,15 @@ pub fn on_run_event<R: Runtime>(app: &AppHandle<R>, event: &RunEvent) {
         RunEvent::ExitRequested { api, .. } if hold(app) => api.prevent_exit(),
         RunEvent::Exit => {
             let machine = app.state::<Machine>().inner().clone();
-            machine.install_at_quit();
             if machine.ends_with_the_app() {
                 tauri::async_runtime::block_on(async {
                     let _ = tokio::time::timeout(LAST_CHANCE, machine.end_with_the_app()).await;
                 });
+            }
+            // A release downloaded meanwhile, when the learner quits: not while the system
+            // ends the session, which would cut an installer short.
+            if !SYSTEM_ENDS.load(Ordering::SeqCst) {
+                machine.install_at_quit();
             }
         }
         _ => {}
@@ -82,6 +88,7 @@ pub fn listen<R: Runtime>(app: &AppHandle<R>) {
                 _ = int.recv() => {}
             }
             tracing::info!("the system asks Passerelle to end");
+            SYSTEM_ENDS.store(true, Ordering::SeqCst);
             app.exit(0);
         });
     }
@@ -128,6 +135,7 @@ mod logind {
         for signal in manager.receive_signal("PrepareForShutdown")? {
             if signal.body().deserialize::<bool>()? {
                 tracing::info!("the system shuts down");
+                super::SYSTEM_ENDS.store(true, std::sync::atomic::Ordering::SeqCst);
                 app.exit(0);
             }
         }

@@ -47,9 +47,11 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>, launch: Launch) -> tauri::Bu
             let page = Arc::new(desktop::ChannelWindow::default());
             let runtime = tauri::async_runtime::handle().inner().clone();
             let machine = Machine::new(startup, page.clone(), desktop, runtime);
+            tracing::debug!("settings read");
             app.manage(page);
             app.manage(machine.clone());
             window::create(app)?;
+            tracing::debug!("window created");
             machine.begin();
             Ok(())
         })

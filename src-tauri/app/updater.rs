@@ -8,9 +8,25 @@ use passerelle_core::update::Release;
 use tauri::utils::config::BundleType;
 use tauri::utils::platform::bundle_type;
 use tauri::{AppHandle, Runtime};
-use tauri_plugin_updater::UpdaterExt;
+use tauri_plugin_updater::{Update, UpdaterExt};
 
 pub struct TauriInstaller<R: Runtime>(pub AppHandle<R>);
+
+impl<R: Runtime> TauriInstaller<R> {
+    /// The plugin's update for `release`, from its manifest as it came: no request made.
+    fn restore(&self, release: &Release, pubkey: &str) -> Result<Update, String> {
+        // The plugin builds only with an endpoint, which `restore_update` never asks: every
+        // request is the core's. A reserved name (RFC 2606), so that none could ever be made.
+        let never_asked = "https://updates.invalid/".parse().expect("an address");
+        self.0
+            .updater_builder()
+            .endpoints(vec![never_asked])
+            .and_then(|b| b.pubkey(pubkey).build())
+            .and_then(|updater| updater.restore_update(release.manifest.clone()))
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| "the release is not newer than this copy".into())
+    }
+}
 
 impl<R: Runtime> Installer for TauriInstaller<R> {
     /// As the plugin looks them up: `{os}-{arch}-{bundle}`, then `{os}-{arch}`.
@@ -33,23 +49,17 @@ impl<R: Runtime> Installer for TauriInstaller<R> {
             .collect()
     }
 
+    fn accepts(&self, release: &Release) -> bool {
+        // Any key will do to read the manifest: the artifact is checked with the copy's.
+        self.restore(release, "")
+            .inspect_err(|e| tracing::info!(error = %e, "the updater cannot read the release"))
+            .is_ok()
+    }
+
     fn install(&self, release: &Release, bytes: &[u8], pubkey: &str) -> Result<(), String> {
-        // The plugin builds only with an endpoint, which `restore_update` never asks: every
-        // request is the core's. A reserved name (RFC 2606), so that none could ever be made.
-        let never_asked = "https://updates.invalid/".parse().expect("an address");
-        let updater = self
-            .0
-            .updater_builder()
-            .endpoints(vec![never_asked])
-            .map_err(|e| e.to_string())?
-            .pubkey(pubkey)
-            .build()
-            .map_err(|e| e.to_string())?;
-        let update = updater
-            .restore_update(release.manifest.clone())
-            .map_err(|e| e.to_string())?
-            .ok_or("the release is not newer than this copy")?;
-        update.install(bytes).map_err(|e| e.to_string())
+        self.restore(release, pubkey)?
+            .install(bytes)
+            .map_err(|e| e.to_string())
     }
 
     fn restart(&self) {

@@ -25,6 +25,9 @@ pub trait Installer: Send + Sync {
     /// The release feed's entries this copy can install, best first (`linux-x86_64-deb`,
     /// then `linux-x86_64`).
     fn targets(&self) -> Vec<String>;
+    /// Whether the installer can read `release`'s manifest as it came (Tauri's updater
+    /// reads it again, more strictly): checked before it is offered or downloaded.
+    fn accepts(&self, release: &Release) -> bool;
     /// Installs the artifact of `release`, verified already with `pubkey` (and verified
     /// again there).
     fn install(&self, release: &Release, bytes: &[u8], pubkey: &str) -> Result<(), String>;

@@ -76,6 +76,10 @@ impl super::ports::Installer for RecordingInstaller {
         vec!["linux-x86_64-deb".into(), "linux-x86_64".into()]
     }
 
+    fn accepts(&self, _release: &crate::update::Release) -> bool {
+        true
+    }
+
     fn install(
         &self,
         release: &crate::update::Release,

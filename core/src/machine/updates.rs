@@ -23,6 +23,8 @@ use crate::update::{fetch, Release, UpdateError};
 const FIRST_CHECK: Duration = Duration::from_secs(3);
 /// At most once a day while the app runs.
 const EVERY: Duration = Duration::from_secs(24 * 3600);
+/// Far more than a note with the longest release notes takes.
+const NOTE_BYTES: u64 = 16 * 1024;
 
 /// Where the copy is with its updates.
 #[derive(Debug, Clone, Default)]
@@ -60,10 +62,20 @@ pub struct UpdateState {
 /// the learner has read it (OK). One for another version (an install that did not go
 /// through) goes.
 pub fn read_note(path: Option<&Path>, version: &str) -> Option<Note> {
+    use std::io::Read;
     let path = path?;
-    let note = serde_json::from_slice::<Note>(&std::fs::read(path).ok()?).ok();
-    match note {
-        Some(note) if note.version == version => Some(note),
+    // The learner's own folder: read like any file from outside, within bounds.
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(NOTE_BYTES)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    match serde_json::from_slice::<Note>(&bytes).ok() {
+        Some(note) if note.version == version => Some(Note {
+            notes: note.notes.as_deref().map(crate::update::manifest::plain),
+            ..note
+        }),
         _ => {
             let _ = std::fs::remove_file(path);
             None
@@ -93,7 +105,10 @@ impl Machine {
             tokio::time::sleep(FIRST_CHECK).await;
             loop {
                 match fetch::check(&http, &feed, &current, &installer.targets()).await {
-                    Ok(Some(release)) => this.found(Arc::new(release), auto, &pubkey).await,
+                    Ok(Some(release)) if installer.accepts(&release) => {
+                        this.found(Arc::new(release), auto, &pubkey).await
+                    }
+                    Ok(Some(_)) => tracing::info!("a release the installer cannot read"),
                     Ok(None) => tracing::info!("no newer release"),
                     Err(e) => tracing::info!(code = ?e, "no release read from the feed"),
                 }
@@ -157,11 +172,17 @@ impl Machine {
             })
             .await;
             let installed = match downloaded {
-                Ok(bytes) => this.install(&installer, &release, &bytes, &pubkey).await,
+                Ok(bytes) => {
+                    this.install(installer.clone(), release, bytes, pubkey)
+                        .await
+                }
                 Err(e) => Err(e),
             };
             match installed {
-                Ok(()) => installer.restart(),
+                Ok(true) => {
+                    let _ = tokio::task::spawn_blocking(move || installer.restart()).await;
+                }
+                Ok(false) => {}
                 Err(e) => {
                     tracing::warn!(code = ?e, "the update was not installed");
                     let message = match e {
@@ -197,21 +218,39 @@ impl Machine {
         }
     }
 
-    /// Installs once no sign-in is under way, and leaves the note for the next start.
+    /// Installs, and leaves the note for the next start; true when the copy may restart.
+    /// A sign-in begun during the download is not cut short: the release then waits for
+    /// the next quit. A shared computer's session ends first, since an installer may end
+    /// the app at once (Windows').
     async fn install(
         &self,
-        installer: &Arc<dyn Installer>,
-        release: &Release,
-        bytes: &[u8],
-        pubkey: &str,
-    ) -> Result<(), UpdateError> {
-        while !self.lock().phase.is_calm() {
-            tokio::time::sleep(Duration::from_secs(1)).await;
+        installer: Arc<dyn Installer>,
+        release: Arc<Release>,
+        bytes: Vec<u8>,
+        pubkey: String,
+    ) -> Result<bool, UpdateError> {
+        let calm = self.change(|state| {
+            let calm = state.phase.is_calm();
+            if !calm {
+                state.updates.stage = Stage::Ready {
+                    release: release.clone(),
+                    bytes: Arc::new(bytes.clone()),
+                };
+            }
+            calm
+        });
+        if !calm {
+            return Ok(false);
         }
-        self.leave_note(release);
-        installer
-            .install(release, bytes, pubkey)
-            .map_err(UpdateError::NotInstalled)
+        self.leave_note(&release);
+        if self.ends_with_the_app() {
+            self.end_with_the_app().await;
+        }
+        tokio::task::spawn_blocking(move || installer.install(&release, &bytes, &pubkey))
+            .await
+            .map_err(|e| UpdateError::NotInstalled(e.to_string()))?
+            .map_err(UpdateError::NotInstalled)?;
+        Ok(true)
     }
 
     fn leave_note(&self, release: &Release) {

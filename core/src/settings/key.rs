@@ -96,6 +96,13 @@ impl Key {
         }
     }
 
+    /// Where updates come from and the key they are signed with: only the build's or the
+    /// school's, never a learner's layer — what runs as the learner must not be able to
+    /// have a package of its own installed through an administrator's prompt.
+    pub fn is_the_distributors(self) -> bool {
+        matches!(self, Key::UpdateUrl | Key::UpdatePubkey)
+    }
+
     /// Settings that belong to one platform: given with another platform's address, they
     /// are not used, and changing platform drops them. Where and how long sessions are kept
     /// does not depend on the platform.

@@ -185,7 +185,8 @@ impl Sources {
                         .get(Key::AuthUrl)
                         .zip(platform)
                         .is_some_and(|(own, used)| !same_platform(own, used));
-                if elsewhere || (locks.covers(key) && layer.is_learners()) {
+                let kept_from_learners = locks.covers(key) || key.is_the_distributors();
+                if elsewhere || (kept_from_learners && layer.is_learners()) {
                     return None;
                 }
                 raw.get(key).map(|value| (*layer, value))

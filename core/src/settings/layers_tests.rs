@@ -121,6 +121,9 @@ fn each_key_can_be_locked() {
                 let expected = if locked == Key::AuthUrl && other.follows_platform() {
                     // A locked platform locks its settings: the school's are used.
                     Layer::Locked
+                } else if other.is_the_distributors() {
+                    // Never a learner's: the school's, unlocked.
+                    Layer::Managed
                 } else {
                     layer
                 };
@@ -234,5 +237,33 @@ fn the_machine_wide_file() {
     assert_eq!(
         Managed::read(Path::new("/nonexistent/x.toml"), Trust::System).unwrap(),
         Managed::default()
+    );
+}
+
+/// Where updates come from and their key: the build's or the school's, whatever a
+/// learner's layer says; the learner may still choose how (notify, auto, off).
+#[test]
+fn the_update_feed_and_key_are_never_a_learners() {
+    let mut s = Sources {
+        build: only(Key::UpdateUrl, "https://build.example/latest.json")
+            .with(Key::UpdatePubkey, "build-key"),
+        ..Sources::default()
+    };
+    for learner in [&mut s.flags, &mut s.env, &mut s.file] {
+        *learner = only(Key::UpdateUrl, "https://mine.example/latest.json")
+            .with(Key::UpdatePubkey, "my-key")
+            .with(Key::Updates, "auto");
+    }
+    let merged = s.merge();
+    assert_eq!(
+        merged.raw.get(Key::UpdateUrl),
+        Some("https://build.example/latest.json")
+    );
+    assert_eq!(merged.raw.get(Key::UpdatePubkey), Some("build-key"));
+    assert_eq!(merged.raw.get(Key::Updates), Some("auto"));
+    s.managed.settings = only(Key::UpdateUrl, "https://school.example/latest.json");
+    assert_eq!(
+        s.merge().raw.get(Key::UpdateUrl),
+        Some("https://school.example/latest.json")
     );
 }

@@ -17,6 +17,8 @@ use crate::settings::{is_loopback, LOOPBACK_UPDATES};
 pub const MAX_ARTIFACT_BYTES: u64 = 256 * 1024 * 1024;
 /// Longer than this without a byte: the download has stopped.
 pub const STALL: Duration = Duration::from_secs(30);
+/// A download that trickles (a byte now and then) ends too.
+pub const MAX_DOWNLOAD: Duration = Duration::from_secs(30 * 60);
 
 /// The newer release the feed announces for one of `targets`, if any.
 pub async fn check(
@@ -43,13 +45,25 @@ pub async fn check(
 pub async fn download(
     release: &Release,
     pubkey: &str,
+    progress: impl FnMut(u64, Option<u64>),
+) -> Result<Vec<u8>, UpdateError> {
+    let bytes = tokio::time::timeout(MAX_DOWNLOAD, fetch(release, progress))
+        .await
+        .map_err(|_| UpdateError::Stalled)??;
+    verify::verify(&bytes, &release.signature, pubkey, &release.version)?;
+    Ok(bytes)
+}
+
+async fn fetch(
+    release: &Release,
     mut progress: impl FnMut(u64, Option<u64>),
 ) -> Result<Vec<u8>, UpdateError> {
     // A test build's feed on this computer: reached directly, as every loopback address.
     let local = LOOPBACK_UPDATES && is_loopback(&release.url);
     let builder = reqwest::Client::builder()
         .user_agent(concat!("Passerelle/", env!("CARGO_PKG_VERSION")))
-        .connect_timeout(Duration::from_secs(10));
+        .connect_timeout(Duration::from_secs(10))
+        .min_tls_version(reqwest::tls::Version::TLS_1_2);
     let builder = if local {
         builder
             .no_proxy()
@@ -86,6 +100,5 @@ pub async fn download(
         bytes.extend_from_slice(&chunk);
         progress(bytes.len() as u64, total);
     }
-    verify::verify(&bytes, &release.signature, pubkey, &release.version)?;
     Ok(bytes)
 }

@@ -43,7 +43,9 @@ pub fn parse(
         .and_then(Value::as_str)
         .and_then(|v| Version::parse(v.trim_start_matches('v')).ok())
         .ok_or(UpdateError::NotAManifest)?;
-    if version <= *current {
+    // Not newer, or a pre-release (`-rc`, `+build`): not for a copy of a release, and the
+    // version is shown to the learner, so it holds numbers only.
+    if version <= *current || !version.pre.is_empty() || !version.build.is_empty() {
         return Ok(None);
     }
     // A dynamic feed answers for this copy alone; a static one lists every target.
@@ -79,7 +81,7 @@ pub fn parse(
 
 /// Release notes as plain text: line breaks kept, every other control or format character
 /// (a right-to-left override among them) dropped, at most [`MAX_NOTES`] characters.
-fn plain(notes: &str) -> String {
+pub(crate) fn plain(notes: &str) -> String {
     notes
         .chars()
         .filter(|c| *c == '\n' || !(c.is_control() || is_format(*c)))
@@ -139,6 +141,11 @@ mod tests {
     fn not_newer_is_no_release() {
         assert_eq!(parse_json(manifest("0.1.0")), Ok(None));
         assert_eq!(parse_json(manifest("0.0.9")), Ok(None), "no downgrade");
+        assert_eq!(
+            parse_json(manifest("9.0.0-your-account-is-locked")),
+            Ok(None)
+        );
+        assert_eq!(parse_json(manifest("9.0.0+call-us")), Ok(None));
     }
 
     #[test]

@@ -70,17 +70,24 @@ fn publish(
     );
 }
 
-fn settings(platform: &DemoPlatform, mode: &str, pubkey: &str) -> RawSettings {
-    raw_settings(platform)
-        .with(Key::Updates, mode)
-        .with(Key::UpdateUrl, platform.feed_url())
-        .with(Key::UpdatePubkey, pubkey)
+/// The learner's `mode`, and the feed and key as a distribution file gives them (a
+/// learner's layer cannot).
+struct Settings(RawSettings, RawSettings);
+
+fn settings(platform: &DemoPlatform, mode: &str, pubkey: &str) -> Settings {
+    Settings(
+        raw_settings(platform).with(Key::Updates, mode),
+        RawSettings::default()
+            .with(Key::UpdateUrl, platform.feed_url())
+            .with(Key::UpdatePubkey, pubkey),
+    )
 }
 
-fn with_installer(flags: RawSettings) -> (Harness, Arc<RecordingInstaller>) {
+fn with_installer(Settings(flags, build): Settings) -> (Harness, Arc<RecordingInstaller>) {
     let installer = Arc::new(RecordingInstaller::default());
     let h = start(Setup {
         installer: Some(installer.clone()),
+        build,
         ..Setup::new(flags)
     });
     (h, installer)
@@ -159,6 +166,34 @@ async fn offered_then_downloaded_with_its_progress_installed_and_restarted() {
         note.contains("0.2.0") && note.contains("Faster start."),
         "{note}"
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_sign_in_begun_during_the_download_is_not_cut_short() {
+    let platform = platform(fast_options()).await;
+    let signer = Signer::new();
+    publish(&platform, &signer, "0.2.0", "0.2.0", ARTIFACT.to_vec());
+    let (h, installer) = with_installer(settings(&platform, "notify", &signer.pubkey()));
+    h.signed_out().await;
+    h.until("the offer", |v| v.update.is_some()).await;
+    h.machine.update_now().unwrap();
+    h.machine.start_sign_in().unwrap();
+    h.code().await;
+    // Downloaded while the code is shown (the line then waits for a calm view): kept for
+    // the next quit, no restart.
+    h.until("downloaded", |v| v.update.is_none()).await;
+    assert!(matches!(h.screen(), Screen::CodeShown(_)));
+    h.machine.cancel_sign_in();
+    let ready = h
+        .until("ready", |v| {
+            matches!(v.update, Some(UpdateView::Ready { .. }))
+        })
+        .await;
+    assert!(matches!(ready.screen, Screen::SignedOut { .. }));
+    assert!(installer.installed.lock().unwrap().is_empty());
+    assert_eq!(*installer.restarts.lock().unwrap(), 0);
+    h.machine.install_at_quit();
+    assert_eq!(installer.installed.lock().unwrap().len(), 1);
 }
 
 #[tokio::test(start_paused = true)]
@@ -267,8 +302,9 @@ async fn auto_downloads_quietly_and_installs_at_quit() {
         .await;
     assert!(matches!(ready.screen, Screen::About { .. }));
     h.machine.close_overlay();
-    // Nothing to do for the learner: no line in the calm views.
-    assert_eq!(update(&h), None);
+    // Nothing to do for the learner: the line says when it will be installed.
+    assert!(matches!(update(&h), Some(UpdateView::Ready { .. })));
+    assert!(!h.machine.view().actions.contains(&Action::UpdateNow));
     assert!(installer.installed.lock().unwrap().is_empty());
     h.machine.install_at_quit();
     assert_eq!(

@@ -96,9 +96,8 @@ fn screen(state: &State) -> View {
 }
 
 /// The line about updates: a download's progress wherever the learner is; the rest in the
-/// calm views, and in about (where a release downloaded for the next quit is said too).
+/// calm views and in about.
 fn update(state: &State, view: &View) -> Option<(UpdateView, Vec<Action>)> {
-    let about = state.overlay == Some(Overlay::About);
     let calm = state.phase.is_calm()
         && state.overlay != Some(Overlay::Settings)
         && view.screen != Screen::WaitingForKeychain;
@@ -137,7 +136,7 @@ fn update(state: &State, view: &View) -> Option<(UpdateView, Vec<Action>)> {
             UpdateView::Failed { message: *message },
             vec![Action::DismissUpdate],
         )),
-        Stage::Ready { release, .. } if about => Some((
+        Stage::Ready { release, .. } => Some((
             UpdateView::Ready {
                 version: version(release),
             },
