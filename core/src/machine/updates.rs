@@ -229,19 +229,20 @@ impl Machine {
         bytes: Vec<u8>,
         pubkey: String,
     ) -> Result<bool, UpdateError> {
-        let calm = self.change(|state| {
-            let calm = state.phase.is_calm();
-            if !calm {
-                state.updates.stage = Stage::Ready {
-                    release: release.clone(),
-                    bytes: Arc::new(bytes.clone()),
-                };
+        // The bytes go to the state when they wait, back here when they are installed now:
+        // never copied.
+        let Some(bytes) = self.change(|state| {
+            if state.phase.is_calm() {
+                return Some(bytes);
             }
-            calm
-        });
-        if !calm {
+            state.updates.stage = Stage::Ready {
+                release: release.clone(),
+                bytes: Arc::new(bytes),
+            };
+            None
+        }) else {
             return Ok(false);
-        }
+        };
         self.leave_note(&release);
         if self.ends_with_the_app() {
             self.end_with_the_app().await;
