@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use tracing_appender::non_blocking::WorkerGuard;
+use tracing_appender::non_blocking::{NonBlockingBuilder, WorkerGuard};
 use tracing_appender::rolling::{Builder, Rotation};
 use tracing_subscriber::filter::Targets;
 use tracing_subscriber::layer::SubscriberExt;
@@ -13,6 +13,10 @@ use tracing_subscriber::{fmt, Layer};
 
 /// Log files kept: one per day, a week's worth.
 const KEPT_FILES: usize = 7;
+
+/// Lines waiting for the file: a burst's worth. The writer's queue is allocated whole at
+/// start, and its default (128,000 lines) would cost 4 MB of memory to hold nothing.
+const BUFFERED_LINES: usize = 2048;
 
 /// Starts logging; keep the returned guard alive until the app exits, so the last lines
 /// reach the file. `RUST_LOG` (e.g. `passerelle=debug`) sets the level.
@@ -40,7 +44,9 @@ pub fn init(dir: Option<PathBuf>) -> Option<WorkerGuard> {
     });
     let (file, guard) = match appender {
         Some(appender) => {
-            let (writer, guard) = tracing_appender::non_blocking(appender);
+            let (writer, guard) = NonBlockingBuilder::default()
+                .buffered_lines_limit(BUFFERED_LINES)
+                .finish(appender);
             let layer = fmt::layer()
                 .with_ansi(false)
                 .with_writer(writer)

@@ -1,5 +1,5 @@
-//! The main window: the app's own pages only, in the learner's language, painted without
-//! GPU compositing, and put back where the learner left it.
+//! The main window: the app's own pages only, in the learner's language, and put back
+//! where the learner left it.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -42,8 +42,8 @@ pub fn create<R: Runtime>(app: &App<R>) -> tauri::Result<()> {
             }
             allowed
         })
-        .build()?
-        .with_webview(software_rendering)
+        .build()?;
+    Ok(())
 }
 
 /// The system's language, which the webview does not always see (e.g. a locale the C
@@ -75,22 +75,6 @@ pub fn remember_place<R: Runtime>(window: &tauri::Window<R>, event: &WindowEvent
         }
         _ => {}
     }
-}
-
-/// One small page that changes a few characters a second gains nothing from GPU
-/// compositing, and pays for it on every frame: without a GPU (a virtual machine, a
-/// remote desktop) Mesa emulates it on the CPU, and some drivers leave the window blank.
-/// Painting only what changed keeps the waiting screen at a fraction of a percent of CPU.
-fn software_rendering(webview: tauri::webview::PlatformWebview) {
-    #[cfg(target_os = "linux")]
-    {
-        use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt, WebViewExt};
-        if let Some(settings) = webview.inner().settings() {
-            settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
-        }
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = webview;
 }
 
 #[cfg(test)]
