@@ -8,6 +8,7 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime};
 use tauri_plugin_clipboard_manager::ClipboardExt;
 use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
+#[cfg(not(target_os = "linux"))]
 use tauri_plugin_opener::OpenerExt;
 use url::Url;
 
@@ -35,11 +36,40 @@ impl Window for ChannelWindow {
 pub struct TauriDesktop<R: Runtime>(pub AppHandle<R>);
 
 impl<R: Runtime> Desktop for TauriDesktop<R> {
+    #[cfg(not(target_os = "linux"))]
     fn open_url(&self, url: &Url) -> Result<(), String> {
         self.0
             .opener()
             .open_url(url.as_str(), None::<&str>)
             .map_err(|e| e.to_string())
+    }
+
+    /// The launchers tauri-plugin-opener tries (xdg-open first), each started without the
+    /// webview's engine settings: a WebKitGTK browser would otherwise run its whole session
+    /// without JIT nor compositing.
+    #[cfg(target_os = "linux")]
+    fn open_url(&self, url: &Url) -> Result<(), String> {
+        use std::os::unix::process::CommandExt;
+        use std::process::Stdio;
+        let mut failed = String::from("no launcher for links on this system");
+        for mut launcher in open::commands(url.as_str()) {
+            super::engine::unset_in(&mut launcher);
+            launcher
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                // Apart from the app's process group: a Ctrl+C to it leaves the browser be.
+                .process_group(0);
+            match launcher.spawn() {
+                Ok(mut child) => {
+                    // Reaped when it ends; a launcher may outlive the hand-off.
+                    std::thread::spawn(move || child.wait());
+                    return Ok(());
+                }
+                Err(e) => failed = e.to_string(),
+            }
+        }
+        Err(failed)
     }
 
     fn copy_text(&self, text: &str) -> Result<(), String> {

@@ -6,6 +6,8 @@
 pub mod command_names;
 mod commands;
 pub mod desktop;
+#[cfg(target_os = "linux")]
+pub mod engine;
 mod exit;
 pub mod launch;
 mod updater;

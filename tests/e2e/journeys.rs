@@ -52,7 +52,8 @@ async fn sign_in_through_the_browser_and_see_the_profile() {
     assert_eq!(
         opened,
         vec![complete.clone()],
-        "the desktop was asked to open the verification page"
+        "the desktop was asked to open the verification page, in a browser that inherits none \
+         of the webview's engine settings"
     );
 
     // The learner's browser: the link filled in the code; the learner types it anyway, as

@@ -353,7 +353,11 @@ fn stand_in_browser(bin: &Path, log: &Path) {
     let stub = bin.join("xdg-open");
     std::fs::write(
         &stub,
-        format!("#!/bin/sh\necho \"$1\" >> '{}'\n", log.display()),
+        // What the browser would inherit of the webview's engine settings is written too.
+        format!(
+            "#!/bin/sh\necho \"$1${{JSC_useJIT:+ JSC_useJIT}}${{WEBKIT_DISABLE_COMPOSITING_MODE:+ WEBKIT_DISABLE_COMPOSITING_MODE}}\" >> '{}'\n",
+            log.display()
+        ),
     )
     .unwrap();
     std::fs::set_permissions(&stub, std::fs::Permissions::from_mode(0o755)).unwrap();
