@@ -21,14 +21,13 @@ static SET_HERE: OnceLock<Vec<&'static str>> = OnceLock::new();
 /// Call first thing in `main`, before any thread is started: nothing may read the
 /// environment while it changes.
 pub fn lean_webview() {
-    let set = SETTINGS
-        .into_iter()
-        .filter(|(name, _)| std::env::var_os(name).is_none())
-        .map(|(name, value)| {
+    let mut set = Vec::new();
+    for (name, value) in SETTINGS {
+        if std::env::var_os(name).is_none() {
             std::env::set_var(name, value);
-            name
-        })
-        .collect();
+            set.push(name);
+        }
+    }
     let _ = SET_HERE.set(set);
 }
 
