@@ -93,17 +93,24 @@ fn with_installer(Settings(flags, build): Settings) -> (Harness, Arc<RecordingIn
     (h, installer)
 }
 
+/// Release 0.2.0 on the feed, signed with the copy's key, and the app signed out with the
+/// learner's `mode`.
+async fn signed_out_with_a_release(mode: &str) -> (DemoPlatform, Harness, Arc<RecordingInstaller>) {
+    let platform = platform(fast_options()).await;
+    let signer = Signer::new();
+    publish(&platform, &signer, "0.2.0", "0.2.0", ARTIFACT.to_vec());
+    let (h, installer) = with_installer(settings(&platform, mode, &signer.pubkey()));
+    h.signed_out().await;
+    (platform, h, installer)
+}
+
 fn update(h: &Harness) -> Option<UpdateView> {
     h.machine.view().update
 }
 
 #[tokio::test(start_paused = true)]
 async fn offered_then_downloaded_with_its_progress_installed_and_restarted() {
-    let platform = platform(fast_options()).await;
-    let signer = Signer::new();
-    publish(&platform, &signer, "0.2.0", "0.2.0", ARTIFACT.to_vec());
-    let (h, installer) = with_installer(settings(&platform, "notify", &signer.pubkey()));
-    h.signed_out().await;
+    let (platform, h, installer) = signed_out_with_a_release("notify").await;
     // After the first paint, not before: the window's first view has no offer.
     assert_eq!(update(&h), None);
     assert_eq!(platform.feed_requests(), 0);
@@ -169,11 +176,7 @@ async fn offered_then_downloaded_with_its_progress_installed_and_restarted() {
 
 #[tokio::test(start_paused = true)]
 async fn a_sign_in_begun_during_the_download_is_not_cut_short() {
-    let platform = platform(fast_options()).await;
-    let signer = Signer::new();
-    publish(&platform, &signer, "0.2.0", "0.2.0", ARTIFACT.to_vec());
-    let (h, installer) = with_installer(settings(&platform, "notify", &signer.pubkey()));
-    h.signed_out().await;
+    let (_platform, h, installer) = signed_out_with_a_release("notify").await;
     h.until("the offer", |v| v.update.is_some()).await;
     h.machine.update_now().unwrap();
     h.machine.start_sign_in().unwrap();
@@ -288,11 +291,7 @@ async fn off_asks_nothing_and_a_day_passes_between_checks() {
 
 #[tokio::test(start_paused = true)]
 async fn auto_downloads_quietly_and_installs_at_quit() {
-    let platform = platform(fast_options()).await;
-    let signer = Signer::new();
-    publish(&platform, &signer, "0.2.0", "0.2.0", ARTIFACT.to_vec());
-    let (h, installer) = with_installer(settings(&platform, "auto", &signer.pubkey()));
-    h.signed_out().await;
+    let (_platform, h, installer) = signed_out_with_a_release("auto").await;
     h.machine.open_about();
     let ready = h
         .until("downloaded", |v| {
