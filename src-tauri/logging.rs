@@ -14,8 +14,9 @@ use tracing_subscriber::{fmt, Layer};
 /// Log files kept: one per day, a week's worth.
 const KEPT_FILES: usize = 7;
 
-/// Lines waiting for the file: a burst's worth. The writer's queue is allocated whole at
-/// start, and its default (128,000 lines) would cost 4 MB of memory to hold nothing.
+/// Lines waiting for the file: a burst's worth, beyond which lines are dropped rather than
+/// the window waiting for the disk. The writer's queue is allocated whole at start, and its
+/// default (128,000 lines) would cost 4 MB of memory to hold nothing.
 const BUFFERED_LINES: usize = 2048;
 
 /// Starts logging; keep the returned guard alive until the app exits, so the last lines

@@ -44,9 +44,9 @@ impl<R: Runtime> Desktop for TauriDesktop<R> {
             .map_err(|e| e.to_string())
     }
 
-    /// The launchers tauri-plugin-opener tries (xdg-open first), each started without the
-    /// webview's engine settings: a WebKitGTK browser would otherwise run its whole session
-    /// without JIT nor compositing.
+    /// The first of the launchers tauri-plugin-opener tries (xdg-open, then gio, …) that
+    /// starts, without the webview's engine settings: a WebKitGTK browser would otherwise
+    /// run its whole session without JIT nor compositing.
     #[cfg(target_os = "linux")]
     fn open_url(&self, url: &Url) -> Result<(), String> {
         use std::os::unix::process::CommandExt;
