@@ -6,7 +6,7 @@ use passerelle::app::{self, Launch};
 use passerelle::core::paths::Paths;
 use passerelle::core::settings::{Key, RawSettings};
 
-/// One flag per setting (`--auth-url`…), as the README's table lists them.
+/// One flag per setting (`--auth-url`…), as docs/configuration.md lists them.
 fn flags() -> RawSettings {
     let command = Key::all().fold(
         Command::new("passerelle")

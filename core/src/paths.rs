@@ -183,7 +183,7 @@ mod tests {
         )
     }
 
-    /// The README's table of paths, system by system.
+    /// The table of paths in docs/platforms.md, system by system.
     #[test]
     fn each_system_has_its_folders() {
         let linux = Paths::of(Os::Linux, env(&[("HOME", "/home/ada")]), None);

@@ -36,7 +36,7 @@ fn precedence_from_the_strongest() {
             merged.from.get(&key).copied(),
         )
     };
-    // Weakest to strongest, as the README's table lists them bottom-up.
+    // Weakest to strongest, as docs/configuration.md lists them bottom-up.
     let order = [
         Layer::Build,
         Layer::Managed,
