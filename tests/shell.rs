@@ -1,6 +1,6 @@
 //! The Tauri shell over the machine: the real builder and context on the mock runtime, the
 //! page's commands through Tauri's IPC and its permission checks, views over the channel.
-//! What the machine does is tested in the core (`core/tests/machine`), on a paused clock.
+//! What the machine does is tested in the core (`core/tests/integration/machine`), on a paused clock.
 
 mod common;
 

@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use demo_platform::{Decision, DemoOptions, DemoPlatform, Fault, Target, DEMO_CLIENT_ID};
-use passerelle_core::flow::http::Timeouts;
 use passerelle_core::flow::{DeviceFlowClient, FlowError, PollProgress};
+use passerelle_core::http::{Network, Timeouts};
 use passerelle_core::settings::{Key, RawSettings, Settings};
 use rand::{Rng, SeedableRng};
 use tokio::sync::Semaphore;
@@ -202,11 +202,14 @@ async fn main() {
     )
     .unwrap();
     // "Slow" faults answer after 2.5 s: past this timeout.
-    let timeouts = Timeouts {
-        connect: Duration::from_secs(2),
-        request: Duration::from_secs(2),
+    let network = Network {
+        timeouts: Timeouts {
+            connect: Duration::from_secs(2),
+            request: Duration::from_secs(2),
+        },
+        ..Network::default()
     };
-    let client = Arc::new(DeviceFlowClient::with_timeouts(settings, timeouts));
+    let client = Arc::new(DeviceFlowClient::new(settings, network));
 
     println!(
         "Fault run: {} sign-ins, {} at a time; faults on {:.0}% of requests; interval {} s; codes live {} s; approval within {:.1} s; seed {}",

@@ -11,7 +11,8 @@
 //! 4. [`machine`] — the app without its window: the sign-in machine, its state, the views
 //!    it derives and pushes, and the two traits the window and the desktop implement.
 //!
-//! [`paths`] says where each file lives on each system; [`update`], how a copy updates
+//! Beside them: [`http`], how every request reaches the web (the platform's and the update
+//! feed's); [`paths`], where each file lives on each system; [`update`], how a copy updates
 //! itself.
 
 /// The app's identifier, as in `tauri.conf.json`: the keychain's service name and the name
@@ -24,6 +25,8 @@ pub mod update;
 
 #[cfg(feature = "client")]
 pub mod flow;
+#[cfg(feature = "client")]
+pub mod http;
 #[cfg(feature = "client")]
 pub mod machine;
 #[cfg(feature = "client")]

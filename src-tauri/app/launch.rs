@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use passerelle_core::flow::http::Timeouts;
+use passerelle_core::http::{EnvProxies, Network};
 use passerelle_core::machine::{Desktop, Startup};
 use passerelle_core::paths::{self, Paths};
 use passerelle_core::session::{self, Patience};
@@ -52,7 +52,10 @@ impl Launch {
                 keepers: Arc::new(|settings: &Settings| {
                     session::keeper_for(KEYCHAIN_SERVICE, settings, Patience::default())
                 }),
-                timeouts: Timeouts::default(),
+                network: Network {
+                    proxies: EnvProxies::from_env(|name| std::env::var(name).ok()),
+                    ..Network::default()
+                },
                 // Both set once the app is built: its bundle's version, Tauri's updater.
                 version: String::new(),
                 installer: None,

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use demo_platform::{DemoPlatform, DEMO_CLIENT_ID};
 use passerelle::app::{builder, context, Launch};
-use passerelle::core::flow::http::Timeouts;
+use passerelle::core::http::Network;
 use passerelle::core::machine::testing::RecordingDesktop;
 use passerelle::core::machine::{Machine, Startup, View};
 use passerelle::core::session::{MemoryVault, Patience, SessionKeeper, Vault};
@@ -63,7 +63,7 @@ pub fn harness(flags: RawSettings) -> Harness {
         keepers: Arc::new(move |_: &Settings| {
             SessionKeeper::new(Some(memory.clone()), true, Patience::default())
         }),
-        timeouts: Timeouts::default(),
+        network: Network::default(),
         version: String::new(),
         installer: None,
         update_note: None,

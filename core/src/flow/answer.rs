@@ -2,34 +2,14 @@
 //! what is a success, what is worth sending again later, and what is final.
 
 use super::error::FlowError;
-use super::http::Answer;
-use super::protocol;
+use super::protocol::{self, ErrorCode};
+use crate::http::{Answer, StatusClass};
 
-/// An HTTP status, as every request reads it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StatusClass {
-    Success,
-    /// 5xx and 429: the platform is in trouble or busy; the same request may pass later.
-    Trouble,
-    /// Any other status: the platform refused this request.
-    Refused,
-}
-
-impl StatusClass {
-    pub fn of(status: u16) -> Self {
-        match status {
-            200..=299 => Self::Success,
-            429 | 500.. => Self::Trouble,
-            _ => Self::Refused,
-        }
-    }
-}
-
-/// An answer as success or error. The `error` member is read whatever the HTTP status,
-/// since some servers answer 200 with an error body; it is logged by its code and the
-/// length of its description, which is the server's own text. Whether the error is worth
-/// another try is [`FlowError::retry_reason`].
-pub fn judge(answer: &Answer) -> Result<&Answer, FlowError> {
+/// The answer when it is a success; otherwise the error it means. The `error` member is
+/// read whatever the HTTP status, since some servers answer 200 with an error body; it is
+/// logged by its code and the length of its description, which is the server's own text.
+/// Whether the error is worth another try is [`FlowError::retry_reason`].
+pub fn success(answer: &Answer) -> Result<&Answer, FlowError> {
     if let Some(error) = protocol::parse_error(&answer.body) {
         tracing::debug!(
             error = error.code.as_str(),
@@ -37,7 +17,7 @@ pub fn judge(answer: &Answer) -> Result<&Answer, FlowError> {
             status = answer.status,
             "platform error"
         );
-        return Err(FlowError::from_oauth(error.code, answer.status));
+        return Err(oauth_error(error.code, answer.status));
     }
     match StatusClass::of(answer.status) {
         StatusClass::Success => Ok(answer),
@@ -49,17 +29,20 @@ pub fn judge(answer: &Answer) -> Result<&Answer, FlowError> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn statuses() {
-        assert_eq!(StatusClass::of(200), StatusClass::Success);
-        assert_eq!(StatusClass::of(204), StatusClass::Success);
-        assert_eq!(StatusClass::of(429), StatusClass::Trouble);
-        assert_eq!(StatusClass::of(503), StatusClass::Trouble);
-        assert_eq!(StatusClass::of(404), StatusClass::Refused);
-        assert_eq!(StatusClass::of(302), StatusClass::Refused);
+/// An OAuth error answer, with its HTTP status, as an outcome. The server's own trouble
+/// (`server_error`, `temporarily_unavailable`, or any code with a 5xx or 429) passes.
+fn oauth_error(code: ErrorCode, status: u16) -> FlowError {
+    let trouble = StatusClass::of(status) == StatusClass::Trouble;
+    match code {
+        ErrorCode::ServerError | ErrorCode::TemporarilyUnavailable => {
+            FlowError::ServerError(status)
+        }
+        ErrorCode::AccessDenied => FlowError::Denied,
+        ErrorCode::ExpiredToken => FlowError::Expired,
+        ErrorCode::InvalidGrant => FlowError::InvalidGrant,
+        ErrorCode::InvalidClient | ErrorCode::UnauthorizedClient => FlowError::InvalidClient,
+        ErrorCode::UnsupportedGrantType => FlowError::UnsupportedGrantType,
+        _ if trouble => FlowError::ServerError(status),
+        other => FlowError::Refused(other),
     }
 }

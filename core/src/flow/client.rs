@@ -7,14 +7,14 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
-use super::answer::judge;
+use super::answer::success;
 use super::discovery::{self, Endpoints};
 use super::error::FlowError;
-use super::http::{self, Answer, Http, Timeouts};
 use super::origin::is_trusted;
 use super::poll::{poll_until, PollAnswer, PollProgress};
 use super::protocol::{self, DeviceAuthorization, ErrorCode, Profile, TokenResponse};
 use super::secret::{AccessToken, RefreshToken, Revocable, Secret};
+use crate::http::{self, Answer, Http, Network};
 use crate::settings::Settings;
 
 const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
@@ -67,20 +67,17 @@ pub struct DeviceFlowClient {
     /// Made at the first request: loading the system's root certificates takes a while,
     /// and must not delay the window.
     http: OnceCell<Http>,
-    timeouts: Timeouts,
+    network: Network,
     settings: Settings,
     endpoints: OnceCell<Endpoints>,
 }
 
 impl DeviceFlowClient {
-    pub fn new(settings: Settings) -> Self {
-        Self::with_timeouts(settings, Timeouts::default())
-    }
-
-    pub fn with_timeouts(settings: Settings, timeouts: Timeouts) -> Self {
+    /// A client for the platform `settings` name, reached as `network` says.
+    pub fn new(settings: Settings, network: Network) -> Self {
         Self {
             http: OnceCell::new(),
-            timeouts,
+            network,
             settings,
             endpoints: OnceCell::new(),
         }
@@ -89,7 +86,7 @@ impl DeviceFlowClient {
     /// The HTTP clients, kept alive between requests.
     async fn http(&self) -> Result<&Http, FlowError> {
         self.http
-            .get_or_try_init(|| async { Http::new(self.timeouts) })
+            .get_or_try_init(|| async { Ok(Http::new(&self.network)?) })
             .await
     }
 
@@ -122,7 +119,7 @@ impl DeviceFlowClient {
                 .form(&form),
         )
         .await?;
-        let authorization = protocol::parse_device_authorization(&judge(&answer)?.body)?;
+        let authorization = protocol::parse_device_authorization(&success(&answer)?.body)?;
         tracing::info!(expires_in = ?authorization.expires_in, interval = ?authorization.interval, "got a user code");
         Ok(PendingSignIn {
             verification: Verification::of(&authorization, &self.settings),
@@ -158,7 +155,7 @@ impl DeviceFlowClient {
                 async move {
                     match http::send(request).await {
                         Ok(answer) => classify_token_answer(&answer),
-                        Err(e) => PollAnswer::Transient(e),
+                        Err(e) => PollAnswer::Transient(e.into()),
                     }
                 }
             },
@@ -196,7 +193,7 @@ impl DeviceFlowClient {
         if answer.status == 401 {
             return Err(FlowError::SessionInvalid);
         }
-        Ok(protocol::parse_profile(&judge(&answer)?.body)?)
+        Ok(protocol::parse_profile(&success(&answer)?.body)?)
     }
 
     /// A new access token from a refresh token (RFC 6749 §6). `InvalidGrant` means the
@@ -209,7 +206,7 @@ impl DeviceFlowClient {
             ("client_id", &self.settings.client_id),
         ]))
         .await?;
-        let token = protocol::parse_token(&judge(&answer)?.body)?;
+        let token = protocol::parse_token(&success(&answer)?.body)?;
         self.accept(token).await
     }
 
@@ -225,14 +222,14 @@ impl DeviceFlowClient {
             ("client_id", &self.settings.client_id),
         ]))
         .await?;
-        judge(&answer).map(|_| true)
+        success(&answer).map(|_| true)
     }
 }
 
 /// A token answer: pending and slow_down keep polling, the server's trouble is passing,
 /// anything else ends the sign-in.
 fn classify_token_answer(answer: &Answer) -> PollAnswer<TokenResponse> {
-    let outcome = judge(answer).and_then(|answer| Ok(protocol::parse_token(&answer.body)?));
+    let outcome = success(answer).and_then(|answer| Ok(protocol::parse_token(&answer.body)?));
     match outcome {
         Ok(token) => PollAnswer::Token(token),
         Err(FlowError::Refused(ErrorCode::AuthorizationPending)) => PollAnswer::Pending,

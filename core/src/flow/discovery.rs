@@ -4,11 +4,10 @@
 
 use url::Url;
 
-use super::answer::StatusClass;
 use super::error::{FlowError, MetadataError};
-use super::http;
 use super::origin::is_trusted;
 use super::protocol::{self, ProtocolError, ServerMetadata};
+use crate::http::{self, StatusClass};
 use crate::settings::{self, join_path, Key, Settings};
 
 /// Where each request goes.

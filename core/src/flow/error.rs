@@ -1,7 +1,7 @@
 //! What can go wrong while signing in, as types the window turns into its own words.
 
-use super::answer::StatusClass;
 use super::protocol::{ErrorCode, ProtocolError};
+use crate::http::HttpError;
 use crate::settings::Key;
 
 /// Why a request to the platform did not give what was asked. The `Display` texts are for
@@ -90,22 +90,6 @@ impl FlowError {
     pub fn is_transient(&self) -> bool {
         self.retry_reason().is_some()
     }
-
-    /// An OAuth error answer, with its HTTP status, as an outcome. The server's own trouble
-    /// (`server_error`, `temporarily_unavailable`, or any code with a 5xx or 429) passes.
-    pub fn from_oauth(code: ErrorCode, status: u16) -> Self {
-        let trouble = StatusClass::of(status) == StatusClass::Trouble;
-        match code {
-            ErrorCode::ServerError | ErrorCode::TemporarilyUnavailable => Self::ServerError(status),
-            ErrorCode::AccessDenied => Self::Denied,
-            ErrorCode::ExpiredToken => Self::Expired,
-            ErrorCode::InvalidGrant => Self::InvalidGrant,
-            ErrorCode::InvalidClient | ErrorCode::UnauthorizedClient => Self::InvalidClient,
-            ErrorCode::UnsupportedGrantType => Self::UnsupportedGrantType,
-            _ if trouble => Self::ServerError(status),
-            other => Self::Refused(other),
-        }
-    }
 }
 
 impl From<ProtocolError> for FlowError {
@@ -117,22 +101,12 @@ impl From<ProtocolError> for FlowError {
     }
 }
 
-impl From<reqwest::Error> for FlowError {
-    fn from(e: reqwest::Error) -> Self {
-        // reqwest's Display never includes a body; the address, which may come from the
-        // server's metadata, is left to the caller (logs carry origins only).
-        let e = e.without_url();
-        let mut text = e.to_string();
-        let mut source = std::error::Error::source(&e);
-        while let Some(s) = source {
-            text.push_str(": ");
-            text.push_str(&s.to_string());
-            source = s.source();
-        }
-        if e.is_decode() {
-            Self::Unexpected(text)
-        } else {
-            Self::Unreachable(text)
+impl From<HttpError> for FlowError {
+    fn from(e: HttpError) -> Self {
+        match e {
+            HttpError::Unreachable(why) => Self::Unreachable(why),
+            HttpError::Garbled(_) | HttpError::TooLarge => Self::Unexpected(e.to_string()),
+            HttpError::Setup(why) => Self::ClientSetup(why),
         }
     }
 }

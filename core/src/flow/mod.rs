@@ -12,15 +12,15 @@
 //!    good, network trouble backs off, and the code's deadline ends it.
 //! 3. [`DeviceFlowClient::fetch_profile`]: call the API with the access token.
 //!
-//! Every request goes through [`http`]: one kept-alive client, timeouts, no redirects, and
-//! answers over 256 KiB refused unread; every answer is read by [`answer::judge`]. What
-//! fails is a [`FlowError`], and [`FlowError::retry_reason`] says whether it may pass.
+//! Every request goes through [`crate::http`]: one kept-alive client, timeouts, no
+//! redirects, and answers over 256 KiB refused unread; what every answer means is
+//! [`answer::success`]. What fails is a [`FlowError`], and [`FlowError::retry_reason`] says
+//! whether it may pass.
 
 pub mod answer;
 pub mod client;
 pub mod discovery;
 pub mod error;
-pub mod http;
 pub mod origin;
 pub mod poll;
 pub mod protocol;

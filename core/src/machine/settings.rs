@@ -76,7 +76,7 @@ fn config(startup: &Startup, managed: Managed, file: RawSettings) -> Config {
 fn platform_for(startup: &Startup, settings: Settings) -> Platform {
     Platform {
         keeper: (startup.keepers)(&settings),
-        client: Arc::new(DeviceFlowClient::with_timeouts(settings, startup.timeouts)),
+        client: Arc::new(DeviceFlowClient::new(settings, startup.network.clone())),
         ended: CancellationToken::new(),
     }
 }

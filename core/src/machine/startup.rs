@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::ports::Installer;
-use crate::flow::http::Timeouts;
+use crate::http::Network;
 use crate::session::SessionKeeper;
 use crate::settings::{RawSettings, Settings, Trust};
 
@@ -25,8 +25,8 @@ pub struct Startup {
     pub managed_file: PathBuf,
     pub managed_trust: Trust,
     pub keepers: KeeperFactory,
-    /// How long the platform's answers are waited for.
-    pub timeouts: Timeouts,
+    /// How this computer reaches the web: timeouts, proxies.
+    pub network: Network,
     /// This copy's version, as its bundle says (About, updates).
     pub version: String,
     /// What installs updates; none where this copy does not update itself.

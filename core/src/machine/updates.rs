@@ -15,7 +15,7 @@ use super::error::CommandError;
 use super::message::Message;
 use super::ports::Installer;
 use super::Machine;
-use crate::flow::http::Http;
+use crate::http::Http;
 use crate::settings::Updates;
 use crate::update::{fetch, Release, UpdateError};
 
@@ -99,7 +99,7 @@ impl Machine {
         };
         let this = self.clone();
         self.spawn(async move {
-            let Ok(http) = Http::new(this.0.startup.timeouts) else {
+            let Ok(http) = Http::new(&this.0.startup.network) else {
                 return;
             };
             tokio::time::sleep(FIRST_CHECK).await;

@@ -9,8 +9,7 @@ use semver::Version;
 use url::Url;
 
 use super::{manifest, verify, Release, UpdateError};
-use crate::flow::answer::StatusClass;
-use crate::flow::http::{self, Http};
+use crate::http::{self, Http, HttpError, StatusClass};
 use crate::settings::{is_loopback, LOOPBACK_UPDATES};
 
 /// No release of Passerelle comes near this.
@@ -30,7 +29,7 @@ pub async fn check(
     let answer = http::send(http.get(feed.clone()))
         .await
         .map_err(|e| match e {
-            crate::flow::FlowError::Unexpected(_) => UpdateError::TooLarge,
+            HttpError::TooLarge | HttpError::Garbled(_) => UpdateError::TooLarge,
             _ => UpdateError::Unreachable,
         })?;
     match StatusClass::of(answer.status) {

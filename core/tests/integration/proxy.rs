@@ -1,14 +1,12 @@
-//! Proxies: the one `HTTPS_PROXY` names is used for the platform, and never for an address
-//! on this computer, which is reached directly (a proxy would see its tokens). One test in
-//! its own binary: it changes the process's environment.
-
-mod common;
+//! Proxies: the one `https_proxy` names is used for the platform, and never for an address
+//! on this computer, which is reached directly (a proxy would see its tokens).
 
 use std::sync::{Arc, Mutex};
 
-use common::*;
-use passerelle_core::flow::FlowError;
-use passerelle_core::settings::{Key, RawSettings};
+use crate::common::*;
+use passerelle_core::flow::{DeviceFlowClient, FlowError};
+use passerelle_core::http::{EnvProxies, Network};
+use passerelle_core::settings::{Key, RawSettings, Settings};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -49,24 +47,19 @@ async fn start_proxy() -> (String, Arc<Mutex<Vec<String>>>) {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_platform_goes_through_the_proxy_and_this_computer_never_does() {
     let (proxy, seen) = start_proxy().await;
-    for var in [
-        "HTTP_PROXY",
-        "http_proxy",
-        "HTTPS_PROXY",
-        "https_proxy",
-        "ALL_PROXY",
-        "all_proxy",
-        "NO_PROXY",
-        "no_proxy",
-    ] {
-        std::env::remove_var(var);
-    }
-    std::env::set_var("HTTP_PROXY", &proxy);
-    std::env::set_var("HTTPS_PROXY", &proxy);
+    let through = |raw: RawSettings| {
+        let network = Network {
+            proxies: EnvProxies::from_env(|name| {
+                matches!(name, "HTTP_PROXY" | "HTTPS_PROXY").then(|| proxy.clone())
+            }),
+            ..test_network()
+        };
+        DeviceFlowClient::new(Settings::check(&raw).unwrap(), network)
+    };
 
     // A platform on this computer: reached directly, proxy or not.
     let platform = platform(fast_options()).await;
-    let client = client(&platform);
+    let client = through(raw_settings(&platform));
     let token = approved_token(&client, &platform).await;
     client.fetch_profile(&token.access_token).await.unwrap();
     assert_eq!(
@@ -76,7 +69,7 @@ async fn the_platform_goes_through_the_proxy_and_this_computer_never_does() {
     );
 
     // A platform elsewhere: asked for through the proxy, which here reaches nothing.
-    let remote = client_with(
+    let remote = through(
         RawSettings::default()
             .with(Key::AuthUrl, "https://platform.example")
             .with(Key::ClientId, "c")

@@ -5,8 +5,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use demo_platform::{Decision, DemoPlatform, DEMO_CLIENT_ID};
-use passerelle_core::flow::http::Timeouts;
 use passerelle_core::flow::{DeviceFlowClient, PollProgress, TokenResponse};
+use passerelle_core::http::{Network, Timeouts};
 use passerelle_core::settings::{Key, RawSettings, Settings};
 use tokio_util::sync::CancellationToken;
 
@@ -31,10 +31,18 @@ pub const TEST_TIMEOUTS: Timeouts = Timeouts {
     request: Duration::from_secs(1),
 };
 
+/// How the tests reach the demo platform: directly, with [`TEST_TIMEOUTS`].
+pub fn test_network() -> Network {
+    Network {
+        timeouts: TEST_TIMEOUTS,
+        ..Network::default()
+    }
+}
+
 pub fn client_with(raw: RawSettings) -> DeviceFlowClient {
-    DeviceFlowClient::with_timeouts(
+    DeviceFlowClient::new(
         Settings::check(&raw).expect("valid settings"),
-        TEST_TIMEOUTS,
+        test_network(),
     )
 }
 

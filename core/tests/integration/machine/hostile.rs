@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use demo_platform::{Decision, DemoOptions, Hostile};
 use passerelle_core::flow::DeviceFlowClient;
+use passerelle_core::http::Network;
 use passerelle_core::machine::view::Action;
 use passerelle_core::machine::Message;
 use passerelle_core::session::{self, Ended, Patience, SessionKeeper};
@@ -155,9 +156,9 @@ async fn a_session_ends_on_doorkeeper_5_5_after_its_tokens_expired() {
     // The window stayed open longer than the tokens live: two hours on both clocks.
     tokio::time::sleep(Duration::from_secs(7300)).await;
     session.expires_at = Some(1);
-    let client = DeviceFlowClient::with_timeouts(
+    let client = DeviceFlowClient::new(
         Settings::check(&raw_settings(&platform)).unwrap(),
-        TIMEOUTS,
+        Network::default(),
     );
     let keeper = SessionKeeper::new(
         Some(keychain(Some(session.clone()))),

@@ -1,16 +1,14 @@
 //! The demo platform under load: a thousand sign-ins pending and polling at once (two
 //! hundred under Wine, see below).
 
-mod common;
-
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use demo_platform::{Decision, DemoOptions};
-use passerelle_core::flow::http::Timeouts;
 use passerelle_core::flow::{DeviceFlowClient, FlowError};
+use passerelle_core::http::Network;
 use passerelle_core::settings::Settings;
 use tokio_util::sync::CancellationToken;
 
@@ -29,9 +27,9 @@ async fn a_thousand_pending_sign_ins_each_get_their_own_answer() {
     })
     .await;
     // The app's own timeouts: under this load a loopback answer may take a while.
-    let client = Arc::new(DeviceFlowClient::with_timeouts(
+    let client = Arc::new(DeviceFlowClient::new(
         Settings::check(&raw_settings(&platform)).unwrap(),
-        Timeouts::default(),
+        Network::default(),
     ));
     let mut pending = Vec::with_capacity(sign_ins);
     for _ in 0..sign_ins {

@@ -2,8 +2,6 @@
 //! the same runtime, so it keeps the same time) or stand-ins for the keychain, the window
 //! and the desktop. Every race the app has to win is here, in virtual time.
 
-#[path = "../common/mod.rs"]
-mod common;
 mod harness;
 mod hostile;
 mod offline;

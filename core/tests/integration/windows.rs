@@ -1,7 +1,6 @@
 //! What only Windows has, on Windows (under Wine in CI): the session in the Credential
 //! Manager, the known folders from the system, and the trust check of the school's file
 //! with the system's own security descriptors.
-#![cfg(windows)]
 
 use passerelle_core::flow::{AccessToken, RefreshToken};
 use passerelle_core::paths::Paths;

@@ -1,13 +1,11 @@
 //! Logs are clean at every level: with everything traced, no token, device code or
-//! server-supplied description reaches them. One test in its own binary: it installs the
-//! process's log subscriber.
-
-mod common;
+//! server-supplied description reaches them. The test runs in a process of its own (this
+//! binary, started again for this test alone), since it installs the process's subscriber.
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use common::*;
+use crate::common::*;
 use demo_platform::{Decision, Fault, Target};
 use passerelle_core::settings::Key;
 use tokio_util::sync::CancellationToken;
@@ -25,8 +23,34 @@ impl Write for Captured {
     }
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn nothing_secret_at_trace_level() {
+/// Set in the process that runs the test itself.
+const ALONE: &str = "PASSERELLE_LOGS_TEST_ALONE";
+
+#[test]
+fn nothing_secret_at_trace_level() {
+    if std::env::var_os(ALONE).is_some() {
+        return tokio::runtime::Runtime::new()
+            .unwrap()
+            .block_on(every_kind_of_answer_traced());
+    }
+    let alone = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "logs::nothing_secret_at_trace_level",
+            "--nocapture",
+        ])
+        .env(ALONE, "1")
+        .output()
+        .unwrap();
+    assert!(
+        alone.status.success(),
+        "the test, alone in its process:\n{}{}",
+        String::from_utf8_lossy(&alone.stdout),
+        String::from_utf8_lossy(&alone.stderr)
+    );
+}
+
+async fn every_kind_of_answer_traced() {
     let captured = Captured::default();
     let writer = captured.clone();
     tracing_subscriber::fmt()

@@ -1,10 +1,8 @@
 //! The client core against the demo platform over loopback.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use demo_platform::{Decision, DemoOptions, Fault, Target};
 use passerelle_core::flow::{AccessToken, FlowError, PollProgress, RetryReason};
 use passerelle_core::settings::Key;

@@ -2,9 +2,7 @@
 //! another site, metadata that lacks the device endpoint, verification pages elsewhere.
 //! Nothing the settings did not name is ever contacted.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use demo_platform::{DemoOptions, Hostile, Trap};
 use passerelle_core::flow::{FlowError, MetadataError, Verification};
 use passerelle_core::settings::Key;

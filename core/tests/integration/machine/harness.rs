@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use demo_platform::{Decision, DemoPlatform};
-use passerelle_core::flow::http::Timeouts;
 use passerelle_core::flow::DeviceFlowClient;
+use passerelle_core::http::Network;
 use passerelle_core::machine::testing::{RecordingDesktop, RecordingWindow};
 use passerelle_core::machine::view::{Screen, Status};
 use passerelle_core::machine::{Installer, KeeperFactory, Machine, Message, Startup, View};
@@ -15,7 +15,7 @@ use passerelle_core::session::{self, Binding, Patience, SavedSession, Vault};
 use passerelle_core::settings::{RawSettings, Settings, Trust};
 use tokio_util::sync::CancellationToken;
 
-pub use super::common::{fast_options, nothing_on, platform, raw_settings};
+pub use crate::common::{fast_options, nothing_on, platform, raw_settings};
 
 /// What a test starts the machine with.
 pub struct Setup {
@@ -65,12 +65,6 @@ pub struct Harness {
     pub dir: tempfile::TempDir,
 }
 
-/// The app's timeouts: the paused clock makes them cost nothing.
-pub const TIMEOUTS: Timeouts = Timeouts {
-    connect: Duration::from_secs(10),
-    request: Duration::from_secs(20),
-};
-
 pub fn harness(flags: RawSettings) -> Harness {
     start(Setup::new(flags))
 }
@@ -117,7 +111,8 @@ pub fn start_in(dir: tempfile::TempDir, setup: Setup) -> Harness {
                 session::keeper(Some(keychain.clone()), settings, patience)
             })
         }),
-        timeouts: TIMEOUTS,
+        // The app's own timeouts: the paused clock makes them cost nothing.
+        network: Network::default(),
         version: "0.1.0".into(),
         installer: setup.installer.clone(),
         update_note: Some(dir.path().join("updated.json")),
@@ -234,9 +229,9 @@ pub fn keychain(session: Option<SavedSession>) -> Arc<FakeKeychain> {
 
 /// Signs in with the core alone, as an earlier run of the app did.
 pub async fn earlier_session(platform: &DemoPlatform) -> SavedSession {
-    let client = DeviceFlowClient::with_timeouts(
+    let client = DeviceFlowClient::new(
         Settings::check(&raw_settings(platform)).unwrap(),
-        TIMEOUTS,
+        Network::default(),
     );
     let pending = client.start_sign_in().await.unwrap();
     assert!(platform.decide(&pending.authorization.user_code, Decision::Approved));
