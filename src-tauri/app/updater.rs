@@ -4,6 +4,7 @@
 //! AppImage replaced, the Windows installer, the macOS app's folder).
 
 use passerelle_core::machine::Installer;
+use passerelle_core::settings::UpdateKey;
 use passerelle_core::update::Release;
 use tauri::utils::config::BundleType;
 use tauri::utils::platform::bundle_type;
@@ -14,14 +15,14 @@ pub struct TauriInstaller<R: Runtime>(pub AppHandle<R>);
 
 impl<R: Runtime> TauriInstaller<R> {
     /// The plugin's update for `release`, from its manifest as it came: no request made.
-    fn restore(&self, release: &Release, pubkey: &str) -> Result<Update, String> {
+    fn restore(&self, release: &Release, key: &str) -> Result<Update, String> {
         // The plugin builds only with an endpoint, which `restore_update` never asks: every
         // request is the core's. A reserved name (RFC 2606), so that none could ever be made.
         let never_asked = "https://updates.invalid/".parse().expect("an address");
         self.0
             .updater_builder()
             .endpoints(vec![never_asked])
-            .and_then(|b| b.pubkey(pubkey).build())
+            .and_then(|b| b.pubkey(key).build())
             .and_then(|updater| updater.restore_update(release.manifest.clone()))
             .map_err(|e| e.to_string())?
             .ok_or_else(|| "the release is not newer than this copy".into())
@@ -56,8 +57,8 @@ impl<R: Runtime> Installer for TauriInstaller<R> {
             .is_ok()
     }
 
-    fn install(&self, release: &Release, bytes: &[u8], pubkey: &str) -> Result<(), String> {
-        self.restore(release, pubkey)?
+    fn install(&self, release: &Release, bytes: &[u8], key: &UpdateKey) -> Result<(), String> {
+        self.restore(release, key.as_str())?
             .install(bytes)
             .map_err(|e| e.to_string())
     }

@@ -5,6 +5,7 @@
 use url::Url;
 
 use super::view::View;
+use crate::settings::UpdateKey;
 use crate::update::Release;
 
 /// Where views go: the page, over the channel it connected with.
@@ -28,9 +29,9 @@ pub trait Installer: Send + Sync {
     /// Whether the installer can read `release`'s manifest as it came (Tauri's updater
     /// reads it again, more strictly): checked before it is offered or downloaded.
     fn accepts(&self, release: &Release) -> bool;
-    /// Installs the artifact of `release`, verified already with `pubkey` (and verified
-    /// again there).
-    fn install(&self, release: &Release, bytes: &[u8], pubkey: &str) -> Result<(), String>;
+    /// Installs the artifact of `release`, verified already with `key` (and verified again
+    /// there).
+    fn install(&self, release: &Release, bytes: &[u8], key: &UpdateKey) -> Result<(), String>;
     /// Starts the version just installed, and ends this one.
     fn restart(&self);
 }

@@ -84,7 +84,7 @@ impl super::ports::Installer for RecordingInstaller {
         &self,
         release: &crate::update::Release,
         bytes: &[u8],
-        _pubkey: &str,
+        _key: &crate::settings::UpdateKey,
     ) -> Result<(), String> {
         let installed = (release.version.to_string(), bytes.len());
         self.installed.lock().unwrap().push(installed);

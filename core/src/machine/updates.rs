@@ -16,7 +16,7 @@ use super::message::Message;
 use super::ports::Installer;
 use super::Machine;
 use crate::http::Http;
-use crate::settings::Updates;
+use crate::settings::{UpdateKey, Updates};
 use crate::update::{fetch, Release, UpdateError};
 
 /// The first check leaves the window's first seconds to the learner's session.
@@ -90,7 +90,7 @@ impl Machine {
         let Some(installer) = self.0.startup.installer.clone() else {
             return;
         };
-        let Ok(Updates::On { auto, feed, pubkey }) = self.lock().config.merged.updates() else {
+        let Ok(Updates::On { auto, feed, key }) = self.lock().config.merged.updates() else {
             tracing::info!("updates are off");
             return;
         };
@@ -106,7 +106,7 @@ impl Machine {
             loop {
                 match fetch::check(&http, &feed, &current, &installer.targets()).await {
                     Ok(Some(release)) if installer.accepts(&release) => {
-                        this.found(Arc::new(release), auto, &pubkey).await
+                        this.found(Arc::new(release), auto, &key).await
                     }
                     Ok(Some(_)) => tracing::info!("a release the installer cannot read"),
                     Ok(None) => tracing::info!("no newer release"),
@@ -117,7 +117,7 @@ impl Machine {
         });
     }
 
-    async fn found(&self, release: Arc<Release>, auto: bool, pubkey: &str) {
+    async fn found(&self, release: Arc<Release>, auto: bool, key: &UpdateKey) {
         tracing::info!(version = %release.version, "a newer release");
         let already = {
             let state = self.lock();
@@ -131,7 +131,7 @@ impl Machine {
             self.change(|state| state.updates.stage = Stage::Offered(release));
             return;
         }
-        match fetch::download(&release, pubkey, |_, _| {}).await {
+        match fetch::download(&release, key, |_, _| {}).await {
             Ok(bytes) => self.change(|state| {
                 state.updates.stage = Stage::Ready {
                     release,
@@ -146,8 +146,8 @@ impl Machine {
     /// installs it and restarts — from a calm view only, never during a sign-in.
     pub fn update_now(&self) -> Result<(), CommandError> {
         let installer = self.0.startup.installer.clone();
-        let (release, installer, pubkey) = self.change(|state| {
-            let (Stage::Offered(release), Some(installer), Ok(Updates::On { pubkey, .. })) = (
+        let (release, installer, key) = self.change(|state| {
+            let (Stage::Offered(release), Some(installer), Ok(Updates::On { key, .. })) = (
                 &state.updates.stage,
                 installer,
                 state.config.merged.updates(),
@@ -163,19 +163,16 @@ impl Machine {
                 done: 0,
                 total: None,
             };
-            Ok((release, installer, pubkey))
+            Ok((release, installer, key))
         })?;
         let this = self.clone();
         self.spawn(async move {
-            let downloaded = fetch::download(&release, &pubkey, |done, total| {
+            let downloaded = fetch::download(&release, &key, |done, total| {
                 this.downloaded(done, total);
             })
             .await;
             let installed = match downloaded {
-                Ok(bytes) => {
-                    this.install(installer.clone(), release, bytes, pubkey)
-                        .await
-                }
+                Ok(bytes) => this.install(installer.clone(), release, bytes, key).await,
                 Err(e) => Err(e),
             };
             match installed {
@@ -227,7 +224,7 @@ impl Machine {
         installer: Arc<dyn Installer>,
         release: Arc<Release>,
         bytes: Vec<u8>,
-        pubkey: String,
+        key: UpdateKey,
     ) -> Result<bool, UpdateError> {
         // The bytes go to the state when they wait, back here when they are installed now:
         // never copied.
@@ -247,7 +244,7 @@ impl Machine {
         if self.ends_with_the_app() {
             self.end_with_the_app().await;
         }
-        tokio::task::spawn_blocking(move || installer.install(&release, &bytes, &pubkey))
+        tokio::task::spawn_blocking(move || installer.install(&release, &bytes, &key))
             .await
             .map_err(|e| UpdateError::NotInstalled(e.to_string()))?
             .map_err(UpdateError::NotInstalled)?;
@@ -275,13 +272,13 @@ impl Machine {
             let state = self.lock();
             (state.updates.stage.clone(), state.config.merged.updates())
         };
-        let (Some(installer), Stage::Ready { release, bytes }, Ok(Updates::On { pubkey, .. })) =
+        let (Some(installer), Stage::Ready { release, bytes }, Ok(Updates::On { key, .. })) =
             (self.0.startup.installer.clone(), stage, updates)
         else {
             return;
         };
         self.leave_note(&release);
-        if let Err(e) = installer.install(&release, &bytes, &pubkey) {
+        if let Err(e) = installer.install(&release, &bytes, &key) {
             tracing::warn!(error = %e, "the update downloaded was not installed");
         }
     }

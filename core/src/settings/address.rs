@@ -5,7 +5,7 @@
 
 use url::{Host, Url};
 
-use super::checked::{ConfigError, Invalid};
+use super::error::{ConfigError, Invalid};
 use super::key::Key;
 
 /// True for `127.0.0.0/8` and `[::1]`: IP literals only.

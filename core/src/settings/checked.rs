@@ -1,15 +1,14 @@
 //! Checked settings, and the rules every value passes wherever it comes from.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
-use serde::Serialize;
-use strum::{EnumIter, IntoStaticStr};
 use url::Url;
 
 use super::address::{check_url, is_loopback, join_path, label_of, scheme_allowed};
+use super::error::{ConfigError, Invalid};
 use super::key::Key;
 use super::raw::RawSettings;
+use super::updates::Updates;
 
 /// The shortest and longest idle time before a sign-out: a second (tests), a day.
 pub const MIN_IDLE: Duration = Duration::from_secs(1);
@@ -58,95 +57,6 @@ pub struct Settings {
     pub updates: Updates,
 }
 
-/// Whether and how this copy updates itself.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Updates {
-    /// Nothing is ever asked of any update address.
-    Off,
-    /// Checked: `notify` offers the update, `auto` downloads it and installs it at the next
-    /// quit. `feed` is the release manifest, `pubkey` the minisign key its artifacts are
-    /// signed with (as `tauri signer generate` writes it, base64).
-    On {
-        auto: bool,
-        feed: Url,
-        pubkey: String,
-    },
-}
-
-/// Whether this build may take its updates from this computer (a build made for the tests,
-/// `--features test-updates`): every other build, only over https.
-pub const LOOPBACK_UPDATES: bool = cfg!(feature = "test-updates");
-
-/// Why a value cannot be used, in terms the window can put into words.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, Serialize, EnumIter, IntoStaticStr,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum Invalid {
-    #[error("is not a web address")]
-    NotAnAddress,
-    #[error("must use https (plain http only between this computer's own addresses)")]
-    NeedsHttps,
-    #[error("must be an https:// address")]
-    NotWeb,
-    #[error("must not contain a user name or password")]
-    HasCredentials,
-    #[error("must not contain `?` or `#`")]
-    HasQuery,
-    #[error("is not a client id")]
-    NotAClientId,
-    #[error("must be `keychain` or `memory`")]
-    NotAStore,
-    #[error("must be host names (or host:port), separated by commas")]
-    NotHosts,
-    #[error("must be `true` or `false`")]
-    NotYesOrNo,
-    #[error("must be a duration such as `15m` or `1h`, or `off`")]
-    NotADuration,
-    #[error("must be `notify`, `auto` or `off`")]
-    NotAnUpdateMode,
-    #[error("must be an https:// address")]
-    NotAnUpdateFeed,
-    #[error("is not a minisign public key (as `tauri signer generate` writes it)")]
-    NotAKey,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ConfigError {
-    #[error("`{name}` is not set", name = .0.name())]
-    Missing(Key),
-    #[error("`{key}` {reason}", key = .key.name())]
-    Invalid { key: Key, reason: Invalid },
-    /// The machine-wide file could have been written by someone other than the system's
-    /// administrators: it is not used (see `settings::trust`).
-    #[error("{}: not used: {why}", path.display())]
-    Untrusted { path: PathBuf, why: String },
-    /// A settings file that cannot be read or does not parse; `problem` is the parser's
-    /// own words, for the learner's support.
-    #[error("{}{}: {problem}", path.display(), line.map(|l| format!(", line {l}")).unwrap_or_default())]
-    File {
-        path: PathBuf,
-        line: Option<usize>,
-        problem: String,
-    },
-}
-
-impl ConfigError {
-    pub fn file(path: &std::path::Path, line: Option<usize>, problem: impl Into<String>) -> Self {
-        Self::File {
-            path: path.to_owned(),
-            line,
-            problem: problem.into(),
-        }
-    }
-
-    /// True when the platform simply has not been chosen yet (first start).
-    pub fn is_not_configured(&self) -> bool {
-        matches!(self, Self::Missing(Key::AuthUrl | Key::ClientId))
-    }
-}
-
 fn allowed_hosts(value: &str) -> Result<Vec<AllowedHost>, ConfigError> {
     let invalid = || ConfigError::Invalid {
         key: Key::AllowedHosts,
@@ -171,43 +81,6 @@ fn allowed_hosts(value: &str) -> Result<Vec<AllowedHost>, ConfigError> {
             })
         })
         .collect()
-}
-
-impl Updates {
-    /// `updates`, `update_url` and `update_pubkey`: on, with both an address and a key, unless
-    /// off (or one of them is missing: nothing to check with).
-    pub fn check(raw: &RawSettings) -> Result<Updates, ConfigError> {
-        let invalid = |key, reason| ConfigError::Invalid { key, reason };
-        let auto = match raw.get(Key::Updates) {
-            None | Some("notify") => false,
-            Some("auto") => true,
-            Some("off") => return Ok(Updates::Off),
-            Some(_) => return Err(invalid(Key::Updates, Invalid::NotAnUpdateMode)),
-        };
-        let feed = raw
-            .get(Key::UpdateUrl)
-            .map(|v| {
-                let url = check_url(Key::UpdateUrl, v)
-                    .map_err(|_| invalid(Key::UpdateUrl, Invalid::NotAnUpdateFeed))?;
-                let allowed = url.scheme() == "https" || (LOOPBACK_UPDATES && is_loopback(&url));
-                allowed
-                    .then_some(url)
-                    .ok_or(invalid(Key::UpdateUrl, Invalid::NotAnUpdateFeed))
-            })
-            .transpose()?;
-        let pubkey = raw
-            .get(Key::UpdatePubkey)
-            .map(|key| {
-                crate::update::key::decode(key)
-                    .map(|_| key.to_owned())
-                    .ok_or(invalid(Key::UpdatePubkey, Invalid::NotAKey))
-            })
-            .transpose()?;
-        Ok(match (feed, pubkey) {
-            (Some(feed), Some(pubkey)) => Updates::On { auto, feed, pubkey },
-            _ => Updates::Off,
-        })
-    }
 }
 
 impl Settings {
@@ -389,59 +262,6 @@ mod tests {
                 ..
             }
         ));
-    }
-
-    #[test]
-    fn updates_need_an_https_feed_and_a_key_and_may_be_off() {
-        // As `tauri signer generate` writes a public key: the `.pub` file, in base64.
-        let key = "dW50cnVzdGVkIGNvbW1lbnQ6IG1pbmlzaWduIHB1YmxpYyBrZXk6IDI2QjJEQjg2QjA2RTc5QTcKUldTbmVXNndodHV5SmxRTXBNNFViRXo4d1hLK3Yyb3VtZWZPeUxNNDYyRGcyazZKYnlmVU9SZk8K";
-        let raw = |pairs: &[(Key, &str)]| {
-            pairs
-                .iter()
-                .fold(RawSettings::default(), |raw, (k, v)| raw.with(*k, *v))
-        };
-        let feed = (Key::UpdateUrl, "https://updates.example/latest.json");
-        let on = Updates::check(&raw(&[feed, (Key::UpdatePubkey, key)])).unwrap();
-        assert!(matches!(on, Updates::On { auto: false, .. }));
-        let auto = raw(&[(Key::Updates, "auto"), feed, (Key::UpdatePubkey, key)]);
-        assert!(matches!(
-            Updates::check(&auto),
-            Ok(Updates::On { auto: true, .. })
-        ));
-        // Off, or nothing to check with: nothing is asked.
-        let off = raw(&[(Key::Updates, "off"), feed, (Key::UpdatePubkey, key)]);
-        assert_eq!(Updates::check(&off), Ok(Updates::Off));
-        assert_eq!(Updates::check(&raw(&[feed])), Ok(Updates::Off));
-        assert_eq!(Updates::check(&RawSettings::default()), Ok(Updates::Off));
-        let invalid = |pairs: &[(Key, &str)]| match Updates::check(&raw(pairs)) {
-            Err(ConfigError::Invalid { key, reason }) => (key, reason),
-            other => panic!("{other:?}"),
-        };
-        assert_eq!(
-            invalid(&[(Key::Updates, "sometimes")]),
-            (Key::Updates, Invalid::NotAnUpdateMode)
-        );
-        for address in [
-            "http://updates.example/latest.json",
-            "ftp://x/y",
-            "not a url",
-        ] {
-            assert_eq!(
-                invalid(&[(Key::UpdateUrl, address), (Key::UpdatePubkey, key)]),
-                (Key::UpdateUrl, Invalid::NotAnUpdateFeed),
-                "{address}"
-            );
-        }
-        assert_eq!(
-            invalid(&[feed, (Key::UpdatePubkey, "c2VjcmV0")]),
-            (Key::UpdatePubkey, Invalid::NotAKey)
-        );
-        // A loopback feed only in a build made for the tests.
-        let local = raw(&[
-            (Key::UpdateUrl, "http://127.0.0.1:8080/latest.json"),
-            (Key::UpdatePubkey, key),
-        ]);
-        assert_eq!(Updates::check(&local).is_ok(), LOOPBACK_UPDATES);
     }
 
     #[test]

@@ -13,10 +13,12 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::address::same_platform;
-use super::checked::{ConfigError, Settings, Updates};
+use super::checked::Settings;
+use super::error::ConfigError;
 use super::key::Key;
 use super::raw::{toml_error, RawSettings};
 use super::trust::{untrusted, Trust};
+use super::updates::Updates;
 
 /// Says why the school's file is not used, in the logs when there are logs.
 fn tracing_warn(why: &str) {

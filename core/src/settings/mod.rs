@@ -8,20 +8,23 @@
 
 mod address;
 mod checked;
+mod error;
 mod key;
 mod layers;
 mod raw;
 pub mod trust;
+mod updates;
 
 pub use address::{
     check_url, is_loopback, join_path, label_of, origin_of, same_platform, scheme_allowed,
 };
 pub use checked::{
-    AllowedHost, ConfigError, Invalid, Settings, TokenStoreKind, Updates,
-    DEFAULT_DEVICE_AUTHORIZATION_PATH, DEFAULT_PROFILE_PATH, DEFAULT_REVOCATION_PATH,
-    DEFAULT_TOKEN_PATH, LOOPBACK_UPDATES,
+    AllowedHost, Settings, TokenStoreKind, DEFAULT_DEVICE_AUTHORIZATION_PATH, DEFAULT_PROFILE_PATH,
+    DEFAULT_REVOCATION_PATH, DEFAULT_TOKEN_PATH,
 };
+pub use error::{ConfigError, Invalid};
 pub use key::Key;
 pub use layers::{Layer, Locks, Managed, Merged, Sources};
 pub use raw::{read_file, write_file, RawSettings};
 pub use trust::Trust;
+pub use updates::{UpdateKey, Updates, LOOPBACK_UPDATES};

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::address::same_platform;
-use super::checked::ConfigError;
+use super::error::ConfigError;
 use super::key::Key;
 
 /// Some settings, by name. Blank values count as unset.

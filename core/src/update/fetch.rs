@@ -10,7 +10,7 @@ use url::Url;
 
 use super::{manifest, verify, Release, UpdateError};
 use crate::http::{self, Http, HttpError, StatusClass};
-use crate::settings::{is_loopback, LOOPBACK_UPDATES};
+use crate::settings::{is_loopback, UpdateKey, LOOPBACK_UPDATES};
 
 /// No release of Passerelle comes near this.
 pub const MAX_ARTIFACT_BYTES: u64 = 256 * 1024 * 1024;
@@ -39,17 +39,17 @@ pub async fn check(
     }
 }
 
-/// The release's artifact, verified with `pubkey`; `progress` is told the bytes so far and
+/// The release's artifact, verified with `key`; `progress` is told the bytes so far and
 /// the total when known.
 pub async fn download(
     release: &Release,
-    pubkey: &str,
+    key: &UpdateKey,
     progress: impl FnMut(u64, Option<u64>),
 ) -> Result<Vec<u8>, UpdateError> {
     let bytes = tokio::time::timeout(MAX_DOWNLOAD, fetch(release, progress))
         .await
         .map_err(|_| UpdateError::Stalled)??;
-    verify::verify(&bytes, &release.signature, pubkey, &release.version)?;
+    verify::verify(&bytes, &release.signature, key, &release.version)?;
     Ok(bytes)
 }
 

@@ -5,7 +5,6 @@
 
 #[cfg(feature = "client")]
 pub mod fetch;
-pub mod key;
 #[cfg(feature = "client")]
 pub mod manifest;
 #[cfg(feature = "client")]

@@ -6,21 +6,22 @@ use base64::Engine;
 use minisign_verify::Signature;
 use semver::Version;
 
-use super::{key, UpdateError};
+use super::UpdateError;
+use crate::settings::UpdateKey;
 
 pub fn verify(
     bytes: &[u8],
     signature: &str,
-    pubkey: &str,
+    key: &UpdateKey,
     version: &Version,
 ) -> Result<(), UpdateError> {
-    let key = key::decode(pubkey).ok_or(UpdateError::Unverified)?;
     let text = base64::engine::general_purpose::STANDARD
         .decode(signature.trim())
         .map_err(|_| UpdateError::Unverified)?;
     let text = std::str::from_utf8(&text).map_err(|_| UpdateError::Unverified)?;
     let signature = Signature::decode(text).map_err(|_| UpdateError::Unverified)?;
-    key.verify(bytes, &signature, true)
+    key.public_key()
+        .verify(bytes, &signature, true)
         .map_err(|_| UpdateError::Unverified)?;
     // Only now is the trusted comment the key's word: the version it signed must be the
     // one announced, so that an old artifact cannot come back under a new number.

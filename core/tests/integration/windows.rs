@@ -5,7 +5,7 @@
 use passerelle_core::flow::{AccessToken, RefreshToken};
 use passerelle_core::paths::Paths;
 use passerelle_core::session::{Binding, Keychain, SavedSession, Vault, VaultError};
-use passerelle_core::settings::trust::windows::{judge, TRUSTED};
+use passerelle_core::settings::trust::windows::{system_only, TRUSTED};
 use passerelle_core::settings::trust::{current_user_sid, descriptor_from_sddl, descriptor_of};
 use url::Url;
 
@@ -89,13 +89,13 @@ fn the_school_s_file_is_checked_with_the_system_s_descriptors() {
     let me = current_user_sid().expect("this process's user");
     let planted = descriptor_of(&file).unwrap();
     assert_eq!(planted.owner, me, "a file belongs to whoever made it");
-    let e = judge("the file", &planted, None).unwrap_err();
+    let e = system_only("the file", &planted, None).unwrap_err();
     assert!(e.contains("not to the system"), "{e}");
-    assert_eq!(judge("the file", &planted, Some(&me)), Ok(()));
+    assert_eq!(system_only("the file", &planted, Some(&me)), Ok(()));
 
     let installed = "O:BAG:SYD:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;BU)";
     assert_eq!(
-        judge(
+        system_only(
             "its folder",
             &descriptor_from_sddl(installed).unwrap(),
             None
@@ -117,7 +117,7 @@ fn the_school_s_file_is_checked_with_the_system_s_descriptors() {
         ),
     ] {
         let d = descriptor_from_sddl(sddl).unwrap();
-        let e = judge("the file", &d, None).unwrap_err();
+        let e = system_only("the file", &d, None).unwrap_err();
         assert!(e.contains(why), "{sddl}: {e}");
     }
     assert!(TRUSTED.contains(&descriptor_from_sddl(installed).unwrap().owner.as_str()));

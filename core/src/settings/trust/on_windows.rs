@@ -20,18 +20,15 @@ use windows_sys::Win32::Security::{
 use windows_sys::Win32::System::SystemServices::ACCESS_ALLOWED_ACE_TYPE;
 use windows_sys::Win32::System::Threading::{GetCurrentProcess, OpenProcessToken};
 
-use super::windows::{judge, Ace, Descriptor};
-use super::Trust;
+use super::windows::{system_only, Ace, Descriptor};
 
-pub fn untrusted(file: &std::fs::File, folder: &Path, trust: Trust) -> Option<String> {
-    let me = match trust {
-        Trust::System => None,
-        Trust::AlsoMe => current_user_sid(),
-    };
+/// Why `file` or its `folder` is not the system's; `also` is a SID trusted besides the
+/// system's.
+pub fn untrusted(file: &std::fs::File, folder: &Path, also: Option<String>) -> Option<String> {
     let check = |what: &str, descriptor: Result<Descriptor, String>| {
         descriptor
             .map_err(|e| format!("{what} cannot be checked: {e}"))
-            .and_then(|d| judge(what, &d, me.as_deref()))
+            .and_then(|d| system_only(what, &d, also.as_deref()))
     };
     check(
         "the file",
