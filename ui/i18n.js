@@ -1,6 +1,6 @@
-// Every string the window shows, one table per language. The language follows the system.
-// The backend's messages (`src-tauri/app/words.rs`) are keys here; a test keeps both
-// tables complete.
+// Every string the window shows, one table per language. The language follows the system:
+// the backend says which (`core/src/language.rs`). The backend's messages
+// (`core/src/machine/message.rs`) are keys here; a test keeps both tables complete.
 
 const strings = {
   en: {
@@ -353,7 +353,8 @@ const strings = {
 
 /** The system's locale (given by the backend), as a BCP 47 tag such as `fr-FR`. */
 export const locale = String(window.__PASSERELLE_LOCALE__ || navigator.language || "en").replace("_", "-").split(".")[0];
-export const lang = locale.toLowerCase().startsWith("fr") ? "fr" : "en";
+/** The language the window speaks, as the backend chose it from that locale. */
+export const lang = window.__PASSERELLE_LANGUAGE__ === "fr" ? "fr" : "en";
 
 /** The string for `key` in the learner's language, with `{name}` placeholders filled. */
 export function t(key, params = {}) {

@@ -13,14 +13,17 @@
 //!
 //! Beside them: [`http`], how every request reaches the web (the platform's and the update
 //! feed's); [`paths`], where each file lives on each system; [`update`], how a copy updates
-//! itself.
+//! itself; [`epoch`] and [`sync`], two small helpers.
 
 /// The app's identifier, as in `tauri.conf.json`: the keychain's service name and the name
 /// of the app's folders.
 pub const APP_ID: &str = "fr.passerelle.desktop";
 
+pub mod epoch;
+pub mod language;
 pub mod paths;
 pub mod settings;
+pub mod sync;
 pub mod update;
 
 #[cfg(feature = "client")]

@@ -8,7 +8,7 @@ use axum::{Json, Router};
 use serde_json::json;
 use tokio::time::Instant;
 
-use super::App;
+use crate::app::App;
 
 pub(crate) fn api_routes() -> Router<App> {
     Router::new()

@@ -7,8 +7,10 @@ use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use tokio::time::Instant;
 
-use super::oauth::{oauth_error, oauth_paths, params};
-use super::{serve, App, Fault, Target};
+use crate::app::App;
+use crate::faults::{Fault, Target};
+use crate::oauth::{oauth_error, oauth_paths, params};
+use crate::serve;
 
 fn route_of(path: &str, discovery: bool) -> Target {
     let (device, token, revoke) = oauth_paths(discovery);

@@ -5,7 +5,9 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::Form;
 
-use super::{page, App, Decision};
+use crate::app::App;
+use crate::page;
+use crate::state::Decision;
 
 #[derive(serde::Deserialize)]
 pub(crate) struct DevicePageQuery {

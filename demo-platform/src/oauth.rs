@@ -13,7 +13,8 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 use tokio::time::Instant;
 
-use super::{learner, page, state, App};
+use crate::app::App;
+use crate::{learner, page, state};
 
 /// The device authorization, token and revocation paths: the platform's, or those a
 /// standard provider publishes in its metadata.

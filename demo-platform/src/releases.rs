@@ -2,28 +2,17 @@
 //! `/updates/latest.json` (204 while nothing is published) and the artifacts it names,
 //! served at a pace tests can slow down, with a count of every request.
 
-use std::collections::HashMap;
-use std::time::Duration;
-
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 
-use super::App;
+use crate::app::App;
 
 /// Artifacts go out in chunks this large, one per `pace`.
 const CHUNK: usize = 256 * 1024;
-
-#[derive(Default)]
-pub(crate) struct Feed {
-    pub manifest: Option<String>,
-    pub artifacts: HashMap<String, Bytes>,
-    pub pace: Duration,
-    pub requests: usize,
-}
 
 pub(crate) fn feed_routes() -> Router<App> {
     Router::new()

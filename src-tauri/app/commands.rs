@@ -96,24 +96,13 @@ fn dismiss_update(machine: State<'_, Machine>) {
     machine.dismiss_update()
 }
 
-/// Every command above: each of [`super::command_names::COMMANDS`], as a test checks.
-pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static {
-    tauri::generate_handler![
-        connect,
-        start_sign_in,
-        cancel_sign_in,
-        open_verification_page,
-        copy_user_code,
-        retry,
-        sign_out,
-        save_setup,
-        open_settings,
-        open_about,
-        close_overlay,
-        copy_support_details,
-        skip_keychain,
-        still_here,
-        update_now,
-        dismiss_update,
-    ]
+macro_rules! handler {
+    ($($name:ident),*) => {
+        /// Every command above, as [`super::command_names::COMMANDS`] names them.
+        pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$($name),*]
+        }
+    };
 }
+
+with_commands!(handler);

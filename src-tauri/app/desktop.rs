@@ -4,6 +4,7 @@
 use std::sync::Mutex;
 
 use passerelle_core::machine::{Desktop, Question, View, Window};
+use passerelle_core::sync::LockAnyway;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime};
 use tauri_plugin_clipboard_manager::ClipboardExt;
@@ -19,13 +20,13 @@ pub struct ChannelWindow(Mutex<Option<Channel<View>>>);
 
 impl ChannelWindow {
     pub fn connect(&self, channel: Channel<View>) {
-        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(channel);
+        *self.0.lock_anyway() = Some(channel);
     }
 }
 
 impl Window for ChannelWindow {
     fn show(&self, view: &View) {
-        if let Some(channel) = &*self.0.lock().unwrap_or_else(|e| e.into_inner()) {
+        if let Some(channel) = &*self.0.lock_anyway() {
             // The page may be reloading; it asks for the view again when it connects.
             let _ = channel.send(view.clone());
         }
@@ -80,7 +81,7 @@ impl<R: Runtime> Desktop for TauriDesktop<R> {
     }
 
     fn confirm(&self, question: Question, answer: Box<dyn FnOnce(bool) + Send>) {
-        let words = question.words(&super::window::locale());
+        let words = question.words(super::window::language());
         self.0
             .dialog()
             .message(words.text)

@@ -3,6 +3,7 @@
 //! the plugins, the window with its navigation guard, the page's channel as the machine's
 //! window, and one-line commands.
 
+#[macro_use]
 pub mod command_names;
 mod commands;
 pub mod desktop;

@@ -3,12 +3,14 @@
 //! with where to get it — in a native message box, since there is no webview to say it in —
 //! rather than the app ending without a word.
 
+use passerelle_core::language::Language;
+
 /// Microsoft's page for the Evergreen bootstrapper.
 pub const DOWNLOAD: &str = "https://go.microsoft.com/fwlink/p/?LinkId=2124703";
 
-/// The message's words for `locale` (French, else English): the title and the text.
-pub fn words(locale: &str) -> (&'static str, String) {
-    if locale.to_ascii_lowercase().starts_with("fr") {
+/// The message's words in `language`: the title and the text.
+pub fn words(language: Language) -> (&'static str, String) {
+    if language == Language::French {
         (
             "Passerelle",
             format!(
@@ -41,7 +43,7 @@ pub fn missing<R: tauri::Runtime>(app: &tauri::AppHandle<R>) -> bool {
         return false;
     }
     tracing::error!("the Microsoft Edge WebView2 Runtime is missing");
-    let (title, text) = words(&super::window::locale());
+    let (title, text) = words(super::window::language());
     let wide = |s: &str| s.encode_utf16().chain([0]).collect::<Vec<u16>>();
     let (title, text) = (wide(title), wide(&text));
     // SAFETY: NUL-terminated strings; no owner window.
@@ -61,21 +63,22 @@ pub fn missing<R: tauri::Runtime>(app: &tauri::AppHandle<R>) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn the_learner_is_told_in_their_language_where_to_get_it() {
-        for (locale, sentence) in [
+        for (language, sentence) in [
             (
-                "en-GB",
+                Language::English,
                 "Passerelle needs the Microsoft Edge WebView2 Runtime",
             ),
             (
-                "fr-FR",
+                Language::French,
                 "Passerelle a besoin du « Microsoft Edge WebView2 Runtime »",
             ),
-            ("fr_CA.UTF-8", "Passerelle a besoin"),
         ] {
-            let (_, text) = super::words(locale);
-            assert!(text.starts_with(sentence), "{locale}: {text}");
+            let (_, text) = words(language);
+            assert!(text.starts_with(sentence), "{language:?}: {text}");
             assert!(text.contains(super::DOWNLOAD));
         }
     }

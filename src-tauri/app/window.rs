@@ -4,6 +4,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use passerelle_core::language::Language;
 use tauri::{App, Manager, Runtime, WebviewWindowBuilder, WindowEvent};
 use tauri_plugin_window_state::{AppHandleExt, StateFlags};
 
@@ -31,8 +32,9 @@ pub fn create<R: Runtime>(app: &App<R>) -> tauri::Result<()> {
         .ok_or_else(|| tauri::Error::WindowNotFound)?;
     WebviewWindowBuilder::from_config(app.handle(), &config)?
         .initialization_script(format!(
-            "window.__PASSERELLE_LOCALE__ = {};",
-            serde_json::Value::String(locale())
+            "window.__PASSERELLE_LOCALE__ = {}; window.__PASSERELLE_LANGUAGE__ = {};",
+            serde_json::Value::String(locale()),
+            serde_json::Value::String(language().code().into()),
         ))
         .on_navigation(|url| {
             let allowed = is_app_url(url);
@@ -46,10 +48,15 @@ pub fn create<R: Runtime>(app: &App<R>) -> tauri::Result<()> {
     Ok(())
 }
 
-/// The system's language, which the webview does not always see (e.g. a locale the C
-/// library lacks): the window picks its strings from it, and native dialogs theirs.
+/// The system's locale, which the webview does not always see (e.g. a locale the C library
+/// lacks): the window formats dates and numbers with it.
 pub fn locale() -> String {
     sys_locale::get_locale().unwrap_or_else(|| "en".into())
+}
+
+/// The language the window, native dialogs and messages speak, from the system's locale.
+pub fn language() -> Language {
+    Language::of(&locale())
 }
 
 /// Moves and resizes come by the dozen during a drag: the window's place is saved once it

@@ -1,30 +1,34 @@
 //! The sign-in machine: what the app does, without its window. Plain Rust on tokio, so
 //! that its races are tested on a paused clock. In reading order:
 //!
-//! 1. [`Machine`] (here): the one state behind a lock, the views pushed when it changes,
-//!    and the tasks that act on it — each bound to the platform it serves.
-//! 2. [`state`]: the facts — one phase, what covers it, the platform in use.
-//! 3. What each command does, by job: `sign_in`, `session` (restore, sign-out, the
-//!    keychain's waits), `settings` (the platform, and changing it), `overlays` (settings,
-//!    about, support details).
-//! 4. [`view`]: what the window is shown, derived from the state; [`message`]: every
-//!    message it can be told; [`error`]: what a command answers when it cannot.
+//! 1. [`Machine`] (here): the one state behind a lock, and the tasks that act on it — each
+//!    bound to the platform it serves. Every change goes through [`Machine::apply`] (or a
+//!    guarded form of it), which shows the view it leads to.
+//! 2. [`state`]: the facts — one phase, what covers it, the platform in use, updates.
+//! 3. What each command does, by job: `sign_in`, `restore` (the kept session, the platform
+//!    offline), `sign_out` (and the ends a shared computer's session meets), `platform`
+//!    (choosing it), `overlays` (settings, about, support details), `updates`.
+//! 4. [`view`]: what the window is shown, derived from the state, one way; `feed` keeps
+//!    the last view sent, beside the window; [`message`]: every message it can be told;
+//!    [`error`]: what a command answers when it cannot.
 //! 5. [`ports`]: the traits the shell implements: where views go, the desktop, and what
-//!    installs an update; [`updates`]: when the copy updates itself.
+//!    installs an update.
 
 pub mod error;
+mod feed;
 mod limits;
 pub mod message;
 mod overlays;
+mod platform;
 pub mod ports;
-mod session;
-mod settings;
+mod restore;
 mod sign_in;
+mod sign_out;
 pub mod startup;
 pub mod state;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
-pub mod updates;
+mod updates;
 pub mod view;
 
 use std::future::Future;
@@ -39,6 +43,8 @@ pub use startup::{KeeperFactory, Startup};
 pub use view::View;
 
 use crate::flow::FlowError;
+use crate::sync::LockAnyway;
+use feed::Feed;
 use state::{Failure, Phase, Platform, Retry, State, Task};
 
 /// Cheap to clone: every clone is the same app.
@@ -46,7 +52,8 @@ use state::{Failure, Phase, Platform, Retry, State, Task};
 pub struct Machine(Arc<Shared>);
 
 struct Shared {
-    window: Arc<dyn Window>,
+    /// Where views go, and the last one sent.
+    feed: Feed,
     desktop: Arc<dyn Desktop>,
     startup: Startup,
     /// Where its tasks run: the app's runtime, whichever thread a command comes from.
@@ -64,9 +71,9 @@ impl Machine {
         desktop: Arc<dyn Desktop>,
         runtime: Handle,
     ) -> Self {
-        let state = settings::initial_state(&startup);
+        let state = Self::initial_state(&startup);
         let machine = Machine(Arc::new(Shared {
-            window,
+            feed: Feed::new(window),
             desktop,
             startup,
             runtime,
@@ -85,37 +92,24 @@ impl Machine {
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
-        // A panic elsewhere must not take the window down with it.
-        self.0.state.lock().unwrap_or_else(|e| e.into_inner())
+        self.0.state.lock_anyway()
     }
 
     fn weak(&self) -> Weak<Shared> {
         Arc::downgrade(&self.0)
     }
 
-    /// Applies `change` and shows the view, if it changed.
-    fn change<T>(&self, change: impl FnOnce(&mut State) -> T) -> T {
+    /// Applies `change` to the state and shows the view it leads to, if it changed.
+    fn apply<T>(&self, change: impl FnOnce(&mut State) -> T) -> T {
         let mut state = self.lock();
         let out = change(&mut state);
-        self.push(&mut state);
+        self.0.feed.show(&state);
         out
     }
 
-    fn push(&self, state: &mut State) {
-        let Some(shown) = &state.shown else {
-            // Not connected yet: the window asks for the view when it is.
-            return;
-        };
-        let view = View::of(state);
-        if *shown != view {
-            self.0.window.show(&view);
-            state.shown = Some(view);
-        }
-    }
-
-    /// Applies `change` if `task` still owns the phase; false when it was overtaken.
-    fn update(&self, task: Task, change: impl FnOnce(&mut State)) -> bool {
-        self.change(|state| {
+    /// [`Machine::apply`], if `task` still owns the phase; false when it was overtaken.
+    fn apply_for(&self, task: Task, change: impl FnOnce(&mut State)) -> bool {
+        self.apply(|state| {
             let owned = state.owned_by(task);
             if owned {
                 change(state);
@@ -126,7 +120,7 @@ impl Machine {
 
     /// Starts a background task on the platform in use, giving it the phase `phase(task)`.
     fn begin_task(&self, phase: impl FnOnce(Task) -> Phase) -> Option<(Platform, Task)> {
-        self.change(|state| {
+        self.apply(|state| {
             let platform = state.platform.clone()?;
             Some((platform, state.begin(phase)))
         })
@@ -138,16 +132,13 @@ impl Machine {
 
     fn fail(&self, task: Task, retry: Retry, error: &FlowError) {
         let failure = failure(retry, error);
-        self.update(task, |state| state.phase = Phase::Failed(failure));
+        self.apply_for(task, |state| state.phase = Phase::Failed(failure));
     }
 
     /// The window connects once it has loaded; it gets the current view at once, and every
     /// change after it through [`Window::show`].
     pub fn connect(&self) -> View {
-        let mut state = self.lock();
-        let view = View::of(&state);
-        state.shown = Some(view.clone());
-        view
+        self.0.feed.connect(&self.lock())
     }
 
     pub fn view(&self) -> View {

@@ -10,8 +10,8 @@ use crate::settings::origin_of;
 impl Machine {
     /// Shows the version, the licence and the platform over the current view.
     pub fn open_about(&self) {
-        self.change(|state| {
-            if state.phase.is_calm() {
+        self.apply(|state| {
+            if state.may_open(Overlay::About) {
                 state.overlay = Some(Overlay::About);
             }
         });
@@ -19,7 +19,7 @@ impl Machine {
 
     /// Back from settings or about to what was there before.
     pub fn close_overlay(&self) {
-        self.change(|state| state.overlay = None);
+        self.apply(|state| state.overlay = None);
     }
 
     /// What support needs to help, for the clipboard: the platform's origin, never a

@@ -5,6 +5,7 @@
 use url::Url;
 
 use super::view::View;
+use crate::language::Language;
 use crate::settings::UpdateKey;
 use crate::update::Release;
 
@@ -53,11 +54,10 @@ pub struct Words {
 }
 
 impl Question {
-    /// The words for `locale` (`fr-FR`, `fr_CA.UTF-8`…; English for anything but French).
-    pub fn words(&self, locale: &str) -> Words {
-        let french = locale.to_ascii_lowercase().starts_with("fr");
+    /// The words in `language`.
+    pub fn words(&self, language: Language) -> Words {
         match self {
-            Question::MoveToPlatform { from, to } if french => Words {
+            Question::MoveToPlatform { from, to } if language == Language::French => Words {
                 title: "Changer de plateforme ?".into(),
                 text: format!(
                     "Passerelle va quitter {from} pour {to}. Vous serez déconnecté de {from}."
@@ -87,12 +87,12 @@ mod tests {
             from: "old.example".into(),
             to: "new.example".into(),
         };
-        for locale in ["en-US", "C", "fr-FR", "fr_CA.UTF-8"] {
-            let w = q.words(locale);
+        for language in [Language::English, Language::French] {
+            let w = q.words(language);
             assert!(w.text.contains("old.example") && w.text.contains("new.example"));
             assert!(w.yes.contains("new.example") && w.no.contains("old.example"));
         }
-        assert_eq!(q.words("fr_FR").title, "Changer de plateforme ?");
-        assert_eq!(q.words("de_DE").title, "Change platform?");
+        assert_eq!(q.words(Language::French).title, "Changer de plateforme ?");
+        assert_eq!(q.words(Language::English).title, "Change platform?");
     }
 }

@@ -8,10 +8,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::error::CommandError;
 use super::message::Message;
-use super::session::remember_profile;
-use super::state::{
-    Attempt, IssuedCode, Phase, Platform, Progress, Retry, SignedIn, State, Step, Task,
-};
+use super::state::{Attempt, IssuedCode, Phase, Platform, Progress, Retry, State, Step, Task};
 use super::Machine;
 use crate::flow::{FlowError, PendingSignIn, PollProgress, Verification};
 use crate::session::{self, Binding, Resumed, SavedSession};
@@ -20,7 +17,7 @@ impl Machine {
     /// Starts a sign-in, unless one is already running.
     pub fn start_sign_in(&self) -> Result<(), CommandError> {
         let cancel = CancellationToken::new();
-        let started = self.change(|state| {
+        let started = self.apply(|state| {
             match state.phase {
                 Phase::SigningIn(_) => return Ok(None),
                 Phase::SignedOut(_) | Phase::Failed(_) => {}
@@ -59,7 +56,7 @@ impl Machine {
             }),
             Err(e) => return self.fail(task, Retry::NewCode, &e),
         };
-        self.update(task, |state| {
+        self.apply_for(task, |state| {
             if let Phase::SigningIn(attempt) = &mut state.phase {
                 attempt.step = Step::Code {
                     code: code.clone(),
@@ -70,7 +67,7 @@ impl Machine {
         let token = client
             .wait_for_token(&code.pending, &cancel, |progress| {
                 let progress = progress_of(&progress, SystemTime::now());
-                self.update(task, |state| set_progress(state, progress));
+                self.apply_for(task, |state| set_progress(state, progress));
             })
             .await;
         let token = match token {
@@ -85,7 +82,7 @@ impl Machine {
         let tokens = SavedSession::from_token(&token, binding, SystemTime::now());
         // From here a cancel must undo what is done: the window says "signing out" until
         // the tokens are gone (see `cancel_sign_in`).
-        let approved = self.finish(task, |state| {
+        let approved = self.apply_while_signing_in(task, |state| {
             if let Phase::SigningIn(attempt) = &mut state.phase {
                 attempt.step = Step::Approved(code.clone());
             }
@@ -102,27 +99,19 @@ impl Machine {
             _ = cancel.cancelled() => return self.discard(&platform, task, &tokens, true).await,
             profile = client.fetch_profile(access) => profile,
         };
-        let not_remembered = platform.keeper.not_remembered();
         let done = match profile {
             Ok(profile) => {
-                let signed_in = SignedIn {
-                    session: Resumed {
-                        session: tokens.clone(),
-                        profile: profile.clone(),
-                    },
-                    not_remembered,
-                    offline: None,
+                let resumed = Resumed {
+                    session: tokens.clone(),
+                    profile,
                 };
-                let done = self.finish(task, |state| state.sign_in(signed_in));
-                if done {
-                    remember_profile(&platform, &tokens, &profile).await;
-                }
-                done
+                self.show_signed_in(&platform, resumed, |state| state.is_signing_in(task))
+                    .await
             }
             // The tokens are kept: Try again restores them once the API answers.
             Err(e) => {
                 let failure = super::failure(Retry::Restore, &e);
-                self.finish(task, |state| state.phase = Phase::Failed(failure))
+                self.apply_while_signing_in(task, |state| state.phase = Phase::Failed(failure))
             }
         };
         if !done {
@@ -130,10 +119,10 @@ impl Machine {
         }
     }
 
-    /// Applies `change` while the sign-in `task` is still running; false when the learner
-    /// cancelled it (the phase is then "signing out") or it was overtaken.
-    fn finish(&self, task: Task, change: impl FnOnce(&mut State)) -> bool {
-        self.change(|state| {
+    /// [`Machine::apply`], while the sign-in `task` is still running; false when the
+    /// learner cancelled it (the phase is then "signing out") or it was overtaken.
+    fn apply_while_signing_in(&self, task: Task, change: impl FnOnce(&mut State)) -> bool {
+        self.apply(|state| {
             let running = state.is_signing_in(task);
             if running {
                 change(state);
@@ -148,13 +137,13 @@ impl Machine {
         tracing::info!("the sign-in was cancelled; its tokens are discarded");
         let ended = session::discard(&platform.client, &platform.keeper, tokens, kept).await;
         let notice = (ended == session::Ended::KeychainKept).then_some(Message::KeychainNotCleared);
-        self.update(task, |state| state.phase = Phase::SignedOut(notice));
+        self.apply_for(task, |state| state.phase = Phase::SignedOut(notice));
     }
 
     /// Cancel while signing in, and Back from a sign-in's error. Once the tokens have
     /// arrived, the sign-in's own task removes them before the window says "signed out".
     pub fn cancel_sign_in(&self) {
-        self.change(|state| match &state.phase {
+        self.apply(|state| match &state.phase {
             Phase::SigningIn(attempt) => {
                 state.phase = match attempt.step {
                     Step::Approved(_) => Phase::SigningOut(attempt.task),

@@ -7,13 +7,14 @@ use std::time::{Duration, SystemTime};
 
 use tokio_util::sync::CancellationToken;
 
+use serde::{Deserialize, Serialize};
+
 use super::limits::Limits;
 use super::message::Message;
-use super::updates::UpdateState;
-use super::view::View;
 use crate::flow::{DeviceFlowClient, PendingSignIn, RetryReason};
 use crate::session::{NotRemembered, Resumed, SavedSession, SessionKeeper};
 use crate::settings::{Invalid, Key, Merged, RawSettings, Settings};
+use crate::update::Release;
 
 /// A background task (a sign-in, a restore, a sign-out). Only the task that owns the
 /// phase may change it: one that was overtaken leaves the window alone.
@@ -122,6 +123,15 @@ pub struct Offline {
     pub try_now: Arc<tokio::sync::Notify>,
 }
 
+/// The session a task that ends it is to end.
+pub enum Held {
+    /// The one in use, as the state knows it.
+    Known(Box<SavedSession>),
+    /// Whatever the platform's keeper holds: its latest tokens (after a refresh while the
+    /// platform could not be reached, or a sign-in's, kept before its profile was read).
+    Kept,
+}
+
 /// Why a sign-in or a restore stopped, in our words, and what Try again does.
 pub struct Failure {
     pub message: Message,
@@ -155,6 +165,39 @@ pub struct SettingsProblem {
 pub enum Overlay {
     Settings,
     About,
+}
+
+/// Where the copy is with its updates.
+#[derive(Debug, Clone, Default)]
+pub enum Stage {
+    #[default]
+    Quiet,
+    Offered(Arc<Release>),
+    Downloading {
+        release: Arc<Release>,
+        done: u64,
+        total: Option<u64>,
+    },
+    /// Downloaded and verified (`auto`): installed at the next quit.
+    Ready {
+        release: Arc<Release>,
+        bytes: Arc<Vec<u8>>,
+    },
+    Failed(Message),
+}
+
+/// What the window says once after an update: the version, and its notes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Note {
+    pub version: String,
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct UpdateState {
+    pub stage: Stage,
+    /// Said once after an update, until the learner has read it.
+    pub note: Option<Note>,
 }
 
 /// The platform in use: its client, where its session is kept, and a token that ends the
@@ -196,10 +239,10 @@ pub struct State {
     pub limits: Limits,
     /// Where this copy is with its updates.
     pub updates: UpdateState,
+    /// The platform's keychain is keeping the learner waiting (an unlock prompt, most
+    /// likely), as its keeper reported.
+    pub keychain_waiting: bool,
     tasks: u64,
-    /// What the window shows now, once it has connected: an equal view is not sent
-    /// again, so that a poll that changes nothing does not repaint the window.
-    pub(super) shown: Option<View>,
 }
 
 impl State {
@@ -220,8 +263,8 @@ impl State {
             last_use: tokio::time::Instant::now(),
             limits: Limits::default(),
             updates: UpdateState::default(),
+            keychain_waiting: false,
             tasks: 0,
-            shown: None,
         }
     }
 
@@ -249,19 +292,22 @@ impl State {
         if let Some(old) = std::mem::replace(&mut self.platform, platform) {
             old.ended.cancel();
         }
+        self.keychain_waiting = false;
     }
 
-    /// The session a sign-out ends, when there is one to end: the one in use (signed in),
-    /// or the one kept after a failed restore (read from the keeper by the sign-out).
-    pub fn session_to_end(&self) -> Option<Option<SavedSession>> {
+    /// The session the learner can sign out of, when there is one: the one in use, or the
+    /// one kept after a restore that did not go through.
+    pub fn session_held(&self) -> Option<Held> {
         match &self.phase {
             // While the platform could not be reached, the keeper holds the latest tokens.
-            Phase::SignedIn(signed_in) if signed_in.offline.is_some() => Some(None),
-            Phase::SignedIn(signed_in) => Some(Some(signed_in.session.session.clone())),
+            Phase::SignedIn(signed_in) if signed_in.offline.is_some() => Some(Held::Kept),
+            Phase::SignedIn(signed_in) => {
+                Some(Held::Known(Box::new(signed_in.session.session.clone())))
+            }
             Phase::Failed(Failure {
                 retry: Retry::Restore,
                 ..
-            }) => Some(None),
+            }) => Some(Held::Kept),
             _ => None,
         }
     }
@@ -270,6 +316,20 @@ impl State {
     pub fn sign_in(&mut self, signed_in: SignedIn) {
         self.phase = Phase::SignedIn(Box::new(signed_in));
         self.last_use = tokio::time::Instant::now();
+    }
+
+    /// Whether `overlay` may open over what is shown: from a calm view only; settings not
+    /// over the setup form, nor over settings a learner cannot fix.
+    pub fn may_open(&self, overlay: Overlay) -> bool {
+        if self.overlay.is_some() || !self.phase.is_calm() {
+            return false;
+        }
+        match (overlay, &self.phase) {
+            (Overlay::About, _) => true,
+            (Overlay::Settings, Phase::Setup) => false,
+            (Overlay::Settings, Phase::Unusable(problem)) => problem.learner_can_fix,
+            (Overlay::Settings, _) => true,
+        }
     }
 
     pub fn platform_label(&self) -> Option<String> {

@@ -9,11 +9,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use semver::Version;
-use serde::{Deserialize, Serialize};
 
 use super::error::CommandError;
 use super::message::Message;
 use super::ports::Installer;
+use super::startup::Startup;
+use super::state::{Note, Stage};
 use super::Machine;
 use crate::http::Http;
 use crate::settings::{UpdateKey, Updates};
@@ -26,44 +27,17 @@ const EVERY: Duration = Duration::from_secs(24 * 3600);
 /// Far more than a note with the longest release notes takes.
 const NOTE_BYTES: u64 = 16 * 1024;
 
-/// Where the copy is with its updates.
-#[derive(Debug, Clone, Default)]
-pub enum Stage {
-    #[default]
-    Quiet,
-    Offered(Arc<Release>),
-    Downloading {
-        release: Arc<Release>,
-        done: u64,
-        total: Option<u64>,
-    },
-    /// Downloaded and verified (`auto`): installed at the next quit.
-    Ready {
-        release: Arc<Release>,
-        bytes: Arc<Vec<u8>>,
-    },
-    Failed(Message),
+impl Machine {
+    /// The note left for the version just installed, if this is that version: it stays
+    /// until the learner has read it (OK). One for another version (an install that did not
+    /// go through) goes.
+    pub(super) fn read_note(startup: &Startup) -> Option<Note> {
+        read_note(startup.update_note.as_deref()?, &startup.version)
+    }
 }
 
-/// What the window says once after an update: the version, and its notes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Note {
-    pub version: String,
-    pub notes: Option<String>,
-}
-
-#[derive(Debug, Default)]
-pub struct UpdateState {
-    pub stage: Stage,
-    pub note: Option<Note>,
-}
-
-/// The note left for the version just installed, if this is that version: it stays until
-/// the learner has read it (OK). One for another version (an install that did not go
-/// through) goes.
-pub fn read_note(path: Option<&Path>, version: &str) -> Option<Note> {
+fn read_note(path: &Path, version: &str) -> Option<Note> {
     use std::io::Read;
-    let path = path?;
     // The learner's own folder: read like any file from outside, within bounds.
     let mut bytes = Vec::new();
     std::fs::File::open(path)
@@ -128,11 +102,11 @@ impl Machine {
             return;
         }
         if !auto {
-            self.change(|state| state.updates.stage = Stage::Offered(release));
+            self.apply(|state| state.updates.stage = Stage::Offered(release));
             return;
         }
         match fetch::download(&release, key, |_, _| {}).await {
-            Ok(bytes) => self.change(|state| {
+            Ok(bytes) => self.apply(|state| {
                 state.updates.stage = Stage::Ready {
                     release,
                     bytes: Arc::new(bytes),
@@ -146,7 +120,7 @@ impl Machine {
     /// installs it and restarts — from a calm view only, never during a sign-in.
     pub fn update_now(&self) -> Result<(), CommandError> {
         let installer = self.0.startup.installer.clone();
-        let (release, installer, key) = self.change(|state| {
+        let (release, installer, key) = self.apply(|state| {
             let (Stage::Offered(release), Some(installer), Ok(Updates::On { key, .. })) = (
                 &state.updates.stage,
                 installer,
@@ -186,7 +160,7 @@ impl Machine {
                         UpdateError::Unverified => Message::UpdateUnverified,
                         _ => Message::UpdateFailed,
                     };
-                    this.change(|state| state.updates.stage = Stage::Failed(message));
+                    this.apply(|state| state.updates.stage = Stage::Failed(message));
                 }
             }
         });
@@ -210,7 +184,7 @@ impl Machine {
             *shown = done;
             *known = total;
             if moved {
-                self.push(&mut state);
+                self.0.feed.show(&state);
             }
         }
     }
@@ -228,7 +202,7 @@ impl Machine {
     ) -> Result<bool, UpdateError> {
         // The bytes go to the state when they wait, back here when they are installed now:
         // never copied.
-        let Some(bytes) = self.change(|state| {
+        let Some(bytes) = self.apply(|state| {
             if state.phase.is_calm() {
                 return Some(bytes);
             }
@@ -291,7 +265,7 @@ impl Machine {
         ) {
             let _ = std::fs::remove_file(path);
         }
-        self.change(|state| {
+        self.apply(|state| {
             state.updates.note = None;
             if matches!(state.updates.stage, Stage::Failed(_)) {
                 state.updates.stage = Stage::Quiet;

@@ -9,6 +9,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::saved::SavedSession;
 use super::vault::{MemoryVault, Vault, VaultError};
+use crate::sync::LockAnyway;
 
 /// How long a keychain may take.
 #[derive(Debug, Clone, Copy)]
@@ -109,7 +110,7 @@ impl SessionKeeper {
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
-        self.0.state.lock().unwrap_or_else(|e| e.into_inner())
+        self.0.state.lock_anyway()
     }
 
     /// None while sessions outlive this run.
@@ -125,17 +126,12 @@ impl SessionKeeper {
     /// Calls `hook` with [`Self::is_waiting`] each time it changes. The hook lives as long
     /// as the keeper, and no longer: nothing waits on it.
     pub fn on_waiting(&self, hook: impl Fn(bool) + Send + Sync + 'static) {
-        *self.0.on_waiting.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(hook));
+        *self.0.on_waiting.lock_anyway() = Some(Arc::new(hook));
     }
 
     fn set_waiting(&self, waiting: bool) {
         self.state().waiting = waiting;
-        let hook = self
-            .0
-            .on_waiting
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone();
+        let hook = self.0.on_waiting.lock_anyway().clone();
         if let Some(hook) = hook {
             hook(waiting);
         }
@@ -144,11 +140,7 @@ impl SessionKeeper {
     /// The learner's way out of a keychain that keeps them waiting: this call gives up, and
     /// sessions stay in memory for the rest of the run.
     pub fn skip_keychain(&self) {
-        self.0
-            .skip
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .cancel();
+        self.0.skip.lock_anyway().cancel();
     }
 
     fn keychain_in_use(&self) -> Option<Arc<dyn Vault>> {
@@ -185,12 +177,7 @@ impl SessionKeeper {
             _ = tokio::time::sleep(t.slow) => {}
         }
         tracing::info!("waiting for the keychain");
-        let skip = self
-            .0
-            .skip
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone();
+        let skip = self.0.skip.lock_anyway().clone();
         self.set_waiting(true);
         let result = tokio::select! {
             r = &mut task => joined(r),
@@ -200,7 +187,7 @@ impl SessionKeeper {
             _ = skip.cancelled() => Err(VaultError::Skipped),
         };
         if skip.is_cancelled() {
-            *self.0.skip.lock().unwrap_or_else(|e| e.into_inner()) = CancellationToken::new();
+            *self.0.skip.lock_anyway() = CancellationToken::new();
         }
         self.set_waiting(false);
         result

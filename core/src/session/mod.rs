@@ -18,7 +18,7 @@ pub use end::{discard, end, Ended};
 pub use keeper::{NotRemembered, Patience, SessionKeeper, Superseded};
 pub use keychain::Keychain;
 pub use resume::{resume, ResumeError, Resumed, REFRESH_MARGIN};
-pub use saved::{Binding, SavedSession};
+pub use saved::{Binding, KnownProfile, SavedSession};
 pub use vault::{MemoryVault, Vault, VaultError};
 
 use crate::settings::{Settings, TokenStoreKind};

@@ -1,10 +1,11 @@
 //! A session as it is kept between runs: its tokens, and what they were issued for.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, Zeroizing};
 
+use crate::epoch;
 use crate::flow::{
     AccessToken, DeviceFlowClient, Endpoints, FlowError, Profile, RefreshToken, TokenResponse,
 };
@@ -43,11 +44,6 @@ impl Binding {
     }
 }
 
-/// Seconds since the Unix epoch (none before it).
-pub fn epoch_secs(t: SystemTime) -> u64 {
-    t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
-}
-
 /// How far ahead of this computer's clock a server's `created_at` may be, and still be
 /// believed.
 const CLOCK_SKEW: Duration = Duration::from_secs(300);
@@ -60,7 +56,7 @@ pub fn token_expiry(token: &TokenResponse, now: SystemTime) -> Option<SystemTime
     let expires_in = token.expires_in?;
     let created = token
         .created_at
-        .and_then(|secs| UNIX_EPOCH.checked_add(Duration::from_secs(secs)))
+        .and_then(epoch::at)
         .filter(|created| {
             now.checked_add(CLOCK_SKEW)
                 .is_none_or(|late| *created <= late)
@@ -133,9 +129,9 @@ impl SavedSession {
         Self {
             access_token: Some(token.access_token.clone()),
             refresh_token: token.refresh_token.clone(),
-            expires_at: token_expiry(token, now).map(epoch_secs),
+            expires_at: token_expiry(token, now).map(epoch::secs),
             binding,
-            signed_in_at: Some(epoch_secs(now)),
+            signed_in_at: Some(epoch::secs(now)),
             profile: None,
         }
     }
@@ -162,7 +158,7 @@ impl SavedSession {
         Self {
             profile: Some(KnownProfile {
                 profile: profile.clone(),
-                read_at: epoch_secs(now),
+                read_at: epoch::secs(now),
             }),
             ..self.clone()
         }
@@ -170,7 +166,7 @@ impl SavedSession {
 
     /// True when there is no access token, or it is past, or within `margin` of, its expiry.
     pub fn needs_refresh(&self, now: SystemTime, margin: Duration) -> bool {
-        let now = now.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
+        let now = epoch::secs(now);
         self.access_token.is_none()
             || self
                 .expires_at
@@ -251,6 +247,8 @@ impl SavedSession {
 
 #[cfg(test)]
 mod tests {
+    use std::time::UNIX_EPOCH;
+
     use super::*;
 
     pub(crate) fn binding() -> Binding {

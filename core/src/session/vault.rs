@@ -4,6 +4,7 @@
 use std::sync::Mutex;
 
 use super::saved::SavedSession;
+use crate::sync::LockAnyway;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum VaultError {
@@ -35,7 +36,7 @@ impl MemoryVault {
     }
 
     fn slot(&self) -> std::sync::MutexGuard<'_, Option<SavedSession>> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner())
+        self.0.lock_anyway()
     }
 }
 

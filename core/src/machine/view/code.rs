@@ -1,11 +1,10 @@
 //! The code's view: derived from the code the platform issued and what the polling last
 //! reported; its QR code is drawn once, the first time the code is shown.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use super::super::state::{IssuedCode, Progress};
 use super::models::{CodeView, Status};
 use super::qr::qr_data_uri;
+use crate::epoch;
 use crate::flow::Verification;
 
 /// The code as shown; `progress` is `None` once the learner approved.
@@ -24,7 +23,7 @@ pub fn view(code: &IssuedCode, progress: Option<&Progress>) -> CodeView {
         verification_uri,
         trusted,
         qr_code,
-        expires_at_ms: epoch_ms(pending.expires_at),
+        expires_at_ms: epoch::ms(pending.expires_at),
         status: progress.map_or(Status::Approved, status),
     }
 }
@@ -37,21 +36,15 @@ fn status(progress: &Progress) -> Status {
         },
         Progress::Retrying { reason, due } => Status::Retrying {
             reason: reason.into(),
-            retry_at_ms: epoch_ms(due),
+            retry_at_ms: epoch::ms(due),
         },
     }
-}
-
-/// Milliseconds since the epoch, as the window's clock counts them.
-pub fn epoch_ms(t: SystemTime) -> u64 {
-    t.duration_since(UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
 #[cfg(test)]
 mod tests {
     use std::sync::OnceLock;
-    use std::time::Duration;
+    use std::time::{Duration, UNIX_EPOCH};
 
     use super::*;
     use crate::flow::protocol::parse_device_authorization;

@@ -6,13 +6,12 @@ mod code;
 pub mod models;
 mod qr;
 
-pub use code::epoch_ms;
 pub use models::{
     Action, CodeView, ErrorView, InUse, ProfileView, Screen, SetupView, Status, UpdateView, View,
 };
 
-use super::state::{Failure, Overlay, Phase, Retry, SettingsProblem, State, Step};
-use super::updates::Stage;
+use super::state::{Failure, Overlay, Phase, Retry, SettingsProblem, Stage, State, Step};
+use crate::epoch;
 use crate::settings::{check_url, Key, Layer};
 
 impl View {
@@ -29,11 +28,7 @@ impl View {
 
 /// The screen, its tools and its buttons.
 fn screen(state: &State) -> View {
-    let waiting = state
-        .platform
-        .as_ref()
-        .is_some_and(|p| p.keeper.is_waiting());
-    if waiting {
+    if state.keychain_waiting {
         return plain(Screen::WaitingForKeychain, vec![Action::SkipKeychain], None);
     }
     match state.overlay {
@@ -68,7 +63,6 @@ fn screen(state: &State) -> View {
             Step::Approved(code) => cancellable(Screen::CodeShown(code::view(code, None)), vec![]),
         },
         Phase::SignedIn(signed_in) => {
-            let ms = |secs: u64| secs.saturating_mul(1000);
             let offline = signed_in.offline.as_ref();
             let mut actions = vec![Action::SignOut];
             if offline.is_some() {
@@ -80,8 +74,12 @@ fn screen(state: &State) -> View {
                     platform: state.platform_label().unwrap_or_default(),
                     not_remembered: signed_in.not_remembered.map(Into::into),
                     remembered: signed_in.not_remembered.is_none(),
-                    signed_in_since_ms: signed_in.session.session.signed_in_at.map(ms),
-                    offline_since_ms: offline.map(|o| ms(o.read_at)),
+                    signed_in_since_ms: signed_in
+                        .session
+                        .session
+                        .signed_in_at
+                        .map(epoch::ms_of_secs),
+                    offline_since_ms: offline.map(|o| epoch::ms_of_secs(o.read_at)),
                 },
                 actions,
                 None,
@@ -175,22 +173,16 @@ fn covering(screen: Screen) -> View {
     }
 }
 
-/// Settings and about may be opened from the calm views only; settings not from the setup
-/// form, nor from settings a learner cannot fix.
+/// The header's tools: what may open over this view.
 fn tools(state: &State) -> Vec<Action> {
-    if state.overlay.is_some() || !state.phase.is_calm() {
-        return vec![];
-    }
-    let settings = match &state.phase {
-        Phase::Setup => false,
-        Phase::Unusable(problem) => problem.learner_can_fix,
-        _ => true,
-    };
-    let mut tools = vec![Action::OpenAbout];
-    if settings {
-        tools.insert(0, Action::OpenSettings);
-    }
-    tools
+    [
+        (Overlay::Settings, Action::OpenSettings),
+        (Overlay::About, Action::OpenAbout),
+    ]
+    .into_iter()
+    .filter(|(overlay, _)| state.may_open(*overlay))
+    .map(|(_, action)| action)
+    .collect()
 }
 
 fn failed(failure: &Failure) -> View {

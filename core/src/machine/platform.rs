@@ -1,4 +1,5 @@
-//! Choosing the platform: the settings read at start, and the setup form's save. Moving to
+//! The platform in use: chosen from the settings read at start or saved from the setup
+//! form, and served while it is in use (its keychain's waits, the idle time). Moving to
 //! another platform ends the old one's session, whatever the learner was doing, and only
 //! once the learner confirmed it outside the page.
 
@@ -9,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 use super::error::CommandError;
 use super::message::Message;
 use super::ports::Question;
-use super::session::end_session;
+use super::sign_out::end_session;
 use super::startup::Startup;
 use super::state::{Config, Overlay, Phase, Platform, SettingsProblem, State};
 use super::Machine;
@@ -18,16 +19,6 @@ use crate::settings::{
     check_url, label_of, read_file, write_file, ConfigError, Key, Managed, RawSettings, Settings,
     Sources,
 };
-
-/// The state the app starts in, from every settings layer.
-pub(super) fn initial_state(startup: &Startup) -> State {
-    let (phase, platform, config) = load(startup);
-    let mut state = State::new(phase, platform, config, startup.built_for.clone());
-    state.version = startup.version.clone();
-    state.updates.note =
-        super::updates::read_note(startup.update_note.as_deref(), &startup.version);
-    state
-}
 
 /// Reads every layer. A settings file that cannot be read is named, with its line, and
 /// left as it is.
@@ -112,11 +103,52 @@ fn setting_problem(e: &ConfigError) -> SettingsProblem {
 }
 
 impl Machine {
+    /// The state the app starts in, from every settings layer.
+    pub(super) fn initial_state(startup: &Startup) -> State {
+        let (phase, platform, config) = load(startup);
+        let mut state = State::new(phase, platform, config, startup.built_for.clone());
+        state.version = startup.version.clone();
+        state.updates.note = Self::read_note(startup);
+        state
+    }
+
+    /// Tells the window while the platform's keychain keeps it waiting (an unlock prompt):
+    /// its keeper reports it, for as long as the platform is in use. And, when the settings
+    /// ask for it, ends the session after an idle time.
+    pub(super) fn serve_platform(&self) {
+        let Some(platform) = self.lock().platform.clone() else {
+            return;
+        };
+        let (machine, ended) = (self.weak(), platform.ended.clone());
+        platform.keeper.on_waiting(move |waiting| {
+            if let Some(shared) = machine.upgrade() {
+                // Under the state's lock: a platform replaced meanwhile is ended already.
+                Machine(shared).apply(|state| {
+                    if !ended.is_cancelled() {
+                        state.keychain_waiting = waiting;
+                    }
+                });
+            }
+        });
+        if let Some(idle) = platform.settings().sign_out_when_idle {
+            let this = self.clone();
+            self.spawn(async move { this.sign_out_when_idle(platform, idle).await });
+        }
+    }
+
+    /// The way out of "Waiting for the keychain…": go on without it for this run.
+    pub fn skip_keychain(&self) {
+        let state = self.lock();
+        if let Some(platform) = state.platform.as_ref().filter(|_| state.keychain_waiting) {
+            platform.keeper.skip_keychain();
+        }
+    }
+
     /// "Try again" on a settings problem: read every file again.
     pub(super) fn reload_settings(&self) {
         let (phase, platform, config) = load(&self.0.startup);
         let configured = platform.is_some();
-        self.change(|state| {
+        self.apply(|state| {
             state.phase = phase;
             state.replace_platform(platform);
             state.config = config;
@@ -130,13 +162,8 @@ impl Machine {
     /// Shows the settings over the current view: from a calm view, and from a settings
     /// problem only when the learner's own file is what Settings replaces.
     pub fn open_settings(&self) {
-        self.change(|state| {
-            let allowed = match &state.phase {
-                Phase::Setup => false,
-                Phase::Unusable(problem) => problem.learner_can_fix,
-                phase => phase.is_calm(),
-            };
-            if allowed {
+        self.apply(|state| {
+            if state.may_open(Overlay::Settings) {
                 state.overlay = Some(Overlay::Settings);
             }
         });
@@ -153,9 +180,9 @@ impl Machine {
         let Ok(_one_at_a_time) = self.0.saving.try_lock() else {
             return Err(CommandError::NotNow);
         };
-        self.change(|state| state.saving = true);
+        self.apply(|state| state.saving = true);
         let saved = self.save(auth_url, client_id).await;
-        self.change(|state| state.saving = false);
+        self.apply(|state| state.saving = false);
         saved
     }
 
@@ -236,7 +263,7 @@ impl Machine {
             .as_ref()
             .is_some_and(|p| *p.settings() == settings);
         if same {
-            self.change(|state| {
+            self.apply(|state| {
                 state.config = config;
                 state.overlay = None;
             });
@@ -245,16 +272,10 @@ impl Machine {
         let platform = platform_for(&self.0.startup, settings);
         // Leave the old platform first, whatever was going on there: a sign-in is
         // cancelled, and the session it kept, or any it had, ends here and there.
-        let leaving = self.change(|state| {
-            let known = state.session_to_end().flatten();
-            let old = state.platform.clone()?;
-            state.begin(Phase::SigningOut);
-            Some((old, known))
-        });
-        if let Some((old, known)) = leaving {
-            end_session(&old, known).await;
+        if let Some((old, _, held)) = self.begin_sign_out(true) {
+            end_session(&old, held).await;
         }
-        self.change(|state| {
+        self.apply(|state| {
             state.config = config;
             state.replace_platform(Some(platform));
             state.phase = Phase::SignedOut(None);

@@ -1,0 +1,121 @@
+//! Ending a session: at sign-out, after an idle time, and — on a computer shared by a
+//! class — with the app. Each ends it here first, then on the platform.
+
+use std::time::Duration;
+
+use super::error::CommandError;
+use super::message::Message;
+use super::state::{Held, Phase, Platform, Task};
+use super::Machine;
+use crate::session::{self, Ended};
+
+impl Machine {
+    /// Ends the session: removed from this computer first, so that quitting during a slow
+    /// revocation leaves nothing behind; then revoked on the platform. The notice says
+    /// what could not be done. Signed in, or after a restore that did not go through.
+    pub async fn sign_out(&self) -> Result<(), CommandError> {
+        self.end_for(None).await.ok_or(CommandError::NotNow)
+    }
+
+    /// Ends the session held, if there is one, and says `why` (or what could not be done).
+    async fn end_for(&self, why: Option<Message>) -> Option<()> {
+        let (platform, task, held) = self.begin_sign_out(false)?;
+        let ended = end_session(&platform, held).await;
+        let notice = match (why, ended) {
+            (Some(why), Ended::Everywhere) => why,
+            (_, ended) => Message::from(ended),
+        };
+        self.apply_for(task, |state| state.phase = Phase::SignedOut(Some(notice)));
+        Some(())
+    }
+
+    /// Gives the window to a sign-out on the platform in use: of the session held, else —
+    /// with `whatever` — of whatever its keeper holds (a sign-in's tokens, kept before its
+    /// profile was read). None when there is nothing to end.
+    pub(super) fn begin_sign_out(&self, whatever: bool) -> Option<(Platform, Task, Held)> {
+        self.apply(|state| {
+            let held = match state.session_held() {
+                Some(held) => held,
+                None if whatever => Held::Kept,
+                None => return None,
+            };
+            let platform = state.platform.clone()?;
+            Some((platform, state.begin(Phase::SigningOut), held))
+        })
+    }
+
+    /// The learner used the window: the idle time starts again.
+    pub fn still_here(&self) {
+        self.lock().last_use = tokio::time::Instant::now();
+    }
+
+    /// Whether closing the app must end the session first (a shared computer's, with one).
+    pub fn ends_with_the_app(&self) -> bool {
+        let state = self.lock();
+        let shared = state
+            .platform
+            .as_ref()
+            .is_some_and(|p| !p.settings().remember_session);
+        shared
+            && !matches!(
+                state.phase,
+                Phase::SignedOut(_) | Phase::Setup | Phase::Unusable(_)
+            )
+    }
+
+    /// On a shared computer, the session ends with the app: here, then on the platform,
+    /// within the usual bound. Called as the window closes, the app quits or the system's
+    /// session ends.
+    pub async fn end_with_the_app(&self) {
+        if !self.ends_with_the_app() {
+            return;
+        }
+        tracing::info!("a shared computer: the session ends with the app");
+        if let Some((platform, _, held)) = self.begin_sign_out(true) {
+            end_session(&platform, held).await;
+        }
+        self.apply(|state| state.phase = Phase::SignedOut(None));
+    }
+
+    /// After `idle` without the learner using the window, the session ends, for as long as
+    /// `platform` is in use.
+    pub(super) async fn sign_out_when_idle(self, platform: Platform, idle: Duration) {
+        loop {
+            let due = self.lock().last_use + idle;
+            tokio::select! {
+                _ = platform.ended.cancelled() => return,
+                _ = tokio::time::sleep_until(due) => {}
+            }
+            let idle_now = {
+                let mut state = self.lock();
+                let idle_now = state.last_use + idle <= tokio::time::Instant::now();
+                let signed_in = matches!(state.phase, Phase::SignedIn(_));
+                if idle_now && !signed_in {
+                    // Nothing to end: the time counts again from the next sign-in.
+                    state.last_use = tokio::time::Instant::now();
+                }
+                idle_now && signed_in
+            };
+            if idle_now {
+                tracing::info!("signed out after an idle time");
+                self.end_for(Some(Message::SignedOutIdle)).await;
+            }
+        }
+    }
+}
+
+/// Ends the platform's session: the one `held` names, else the one its keeper holds.
+pub(super) async fn end_session(platform: &Platform, held: Held) -> Ended {
+    let tokens = match held {
+        Held::Known(tokens) => Some(*tokens),
+        Held::Kept => platform.keeper.load().await.ok().flatten(),
+    };
+    match tokens {
+        Some(tokens) => session::end(&platform.client, &platform.keeper, &tokens).await,
+        // Nothing to tell the platform; whatever may be kept still goes.
+        None => match platform.keeper.delete().await {
+            Ok(()) => Ended::Everywhere,
+            Err(_) => Ended::KeychainKept,
+        },
+    }
+}
