@@ -2,8 +2,7 @@
 //! settings a school installs, and the logs. One function for every system, so that each
 //! system's rules are tested on any of them. The learner's folders are named after the
 //! app's identifier, as Tauri names its own (the window's state), so that each system has
-//! one folder of Passerelle's per kind; settings kept under the name earlier versions used
-//! are moved there ([`migrate_config`]).
+//! one folder of Passerelle's per kind.
 
 use std::path::PathBuf;
 
@@ -39,9 +38,6 @@ pub struct Paths {
     pub log_dir: Option<PathBuf>,
     /// Where the note "Updated to X" waits for the restart after an update.
     pub update_note: Option<PathBuf>,
-    /// Where earlier versions kept the learner's settings (a folder named `passerelle`);
-    /// none when `PASSERELLE_CONFIG` names the file.
-    pub former_config_file: Option<PathBuf>,
 }
 
 /// The note's file name, in the app's data folder.
@@ -100,14 +96,9 @@ impl Paths {
                 var("LOCALAPPDATA").map(|d| join(d, &[APP_ID, NOTE])),
             ),
         };
-        let in_base = |folder: &str| {
-            config_base
-                .clone()
-                .map(|base| join(base, &[folder, "config.toml"]))
-        };
+        let in_base = |folder: &str| config_base.map(|base| join(base, &[folder, "config.toml"]));
         let named = var("PASSERELLE_CONFIG").map(PathBuf::from);
         Paths {
-            former_config_file: named.is_none().then(|| in_base("passerelle")).flatten(),
             config_file: named.or_else(|| in_base(APP_ID)),
             managed_file,
             log_dir,
@@ -123,31 +114,6 @@ impl Paths {
             program_data(),
         )
     }
-}
-
-/// Moves the learner's settings from where earlier versions kept them to `paths`'
-/// `config_file`, when only the former place has a file; its folder goes too when nothing
-/// else is left in it. Returns where the file now is, when it was moved.
-pub fn migrate_config(paths: &Paths) -> std::io::Result<Option<PathBuf>> {
-    let (Some(old), Some(new)) = (&paths.former_config_file, &paths.config_file) else {
-        return Ok(None);
-    };
-    if new.exists() || !old.is_file() {
-        return Ok(None);
-    }
-    if let Some(dir) = new.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    if std::fs::rename(old, new).is_err() {
-        // Another file system: copied, then removed.
-        std::fs::copy(old, new)?;
-        std::fs::remove_file(old)?;
-    }
-    if let Some(dir) = old.parent() {
-        // Only if empty: anything else the learner left there stays.
-        let _ = std::fs::remove_dir(dir);
-    }
-    Ok(Some(new.clone()))
 }
 
 /// `FOLDERID_ProgramData`, from the system.
@@ -283,55 +249,5 @@ mod tests {
             None,
         );
         assert_eq!(named.config_file, Some(PathBuf::from("/tmp/p.toml")));
-        assert_eq!(
-            named.former_config_file, None,
-            "a named file is never moved"
-        );
-    }
-
-    #[test]
-    fn earlier_versions_kept_settings_under_another_name() {
-        let linux = Paths::of(Os::Linux, env(&[("HOME", "/home/ada")]), None);
-        assert_eq!(
-            linux.former_config_file,
-            Some(PathBuf::from("/home/ada/.config/passerelle/config.toml"))
-        );
-        let windows = Paths::of(Os::Windows, env(&[("APPDATA", r"C:\R")]), None);
-        assert_eq!(
-            windows.former_config_file,
-            Some(PathBuf::from(r"C:\R\passerelle\config.toml"))
-        );
-    }
-
-    #[test]
-    fn the_learner_s_settings_move_to_the_app_s_folder_once() {
-        let home = tempfile::tempdir().unwrap();
-        let home_str = home.path().to_str().unwrap().to_owned();
-        let paths = Paths::of(
-            Os::Linux,
-            |name: &str| (name == "HOME").then(|| home_str.clone()),
-            None,
-        );
-        let (old, new) = (
-            paths.former_config_file.clone().unwrap(),
-            paths.config_file.clone().unwrap(),
-        );
-        assert_eq!(migrate_config(&paths).unwrap(), None, "nothing to move");
-        std::fs::create_dir_all(old.parent().unwrap()).unwrap();
-        std::fs::write(&old, "auth_url = \"https://moncampus.fr\"\n").unwrap();
-        assert_eq!(migrate_config(&paths).unwrap(), Some(new.clone()));
-        assert_eq!(
-            std::fs::read_to_string(&new).unwrap(),
-            "auth_url = \"https://moncampus.fr\"\n"
-        );
-        assert!(
-            !old.exists() && !old.parent().unwrap().exists(),
-            "the old folder is gone"
-        );
-        // A file in the new place is never replaced by an old one.
-        std::fs::create_dir_all(old.parent().unwrap()).unwrap();
-        std::fs::write(&old, "stale").unwrap();
-        assert_eq!(migrate_config(&paths).unwrap(), None);
-        assert_ne!(std::fs::read_to_string(&new).unwrap(), "stale");
     }
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use passerelle_core::http::{EnvProxies, Network};
 use passerelle_core::machine::{Desktop, Startup};
-use passerelle_core::paths::{self, Paths};
+use passerelle_core::paths::Paths;
 use passerelle_core::session::{self, Patience};
 use passerelle_core::settings::{RawSettings, Settings, Trust};
 use passerelle_core::APP_ID;
@@ -35,11 +35,6 @@ impl Launch {
     /// On this system, with these command-line flags.
     pub fn new(flags: RawSettings) -> Self {
         let paths = Paths::current();
-        match paths::migrate_config(&paths) {
-            Ok(Some(_)) => tracing::info!("the settings file was moved to the app's folder"),
-            Ok(None) => {}
-            Err(e) => tracing::warn!(error = %e, "the settings file could not be moved"),
-        }
         Self {
             startup: Startup {
                 flags,

@@ -119,10 +119,8 @@ impl Drop for Payload {
     }
 }
 
-/// The payload's format: what this version writes, and the oldest it still reads (format 1
-/// had no binding, and is not used: the learner signs in again; format 2 had no profile).
-const VERSION: u64 = 3;
-const OLDEST_READ: u64 = 2;
+/// The payload's format, so that a later version can tell what it reads.
+const VERSION: u64 = 1;
 
 impl SavedSession {
     pub fn from_token(token: &TokenResponse, binding: Binding, now: SystemTime) -> Self {
@@ -222,7 +220,7 @@ impl SavedSession {
     /// token and its binding.
     pub fn from_payload(text: &str) -> Option<Self> {
         let p: Payload = serde_json::from_str(text).ok()?;
-        if !(OLDEST_READ..=VERSION).contains(&p.v) {
+        if p.v != VERSION {
             return None;
         }
         let nonempty =
@@ -277,11 +275,14 @@ mod tests {
         let payload = s.to_payload(None).unwrap();
         assert_eq!(SavedSession::from_payload(&payload), Some(s.clone()));
         assert_eq!(SavedSession::from_payload("not json"), None);
-        // Format 1 (no binding) is not used: the learner signs in again.
+        // Without its binding, or of another format: not used, the learner signs in again.
         assert_eq!(
             SavedSession::from_payload(r#"{"v":1,"access_token":"a","refresh_token":"r"}"#),
             None
         );
+        let later = payload.replace(r#""v":1"#, r#""v":2"#);
+        assert_ne!(*later, *payload);
+        assert_eq!(SavedSession::from_payload(&later), None);
         let no_token = payload
             .replace(r#""access_token":"a""#, r#""access_token":"""#)
             .replace(r#""refresh_token":"r""#, r#""refresh_token":null"#);

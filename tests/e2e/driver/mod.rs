@@ -11,6 +11,7 @@ use serde_json::Value;
 
 mod app;
 mod browser;
+mod processes;
 
 pub use app::{App, Launch};
 pub use browser::Browser;
