@@ -2,19 +2,30 @@
 // which buttons and tools it offers, whether it covers another and what Escape does; every
 // button sends its command, and the backend answers with a new view.
 import { showCode, leaveCode } from "./code.js";
+import { paintUpdate } from "./update.js";
 import { lang, locale, t } from "./i18n.js";
 import { $, announce, firstOffered, flash, focus, setIsolated, setText } from "./page.js";
 
+/** @typedef {import("./types/view").View} View */
+/** @typedef {import("./types/view").ErrorAnswer} ErrorAnswer */
+
 const { invoke, Channel } = window.__TAURI__.core;
 
+/** The page's elements that match `selector`.
+ * @param {string} selector
+ * @returns {HTMLElement[]} */
+const all = (selector) => [...document.querySelectorAll(selector)].map((el) => /** @type {HTMLElement} */ (el));
+
 document.documentElement.lang = lang;
-for (const el of document.querySelectorAll("[data-i18n]")) {
-  el.textContent = t(el.dataset.i18n);
+for (const el of all("[data-i18n]")) {
+  el.textContent = t(el.dataset.i18n || "");
 }
-for (const el of document.querySelectorAll("[data-i18n-label]")) {
-  el.setAttribute("aria-label", t(el.dataset.i18nLabel));
+for (const el of all("[data-i18n-label]")) {
+  el.setAttribute("aria-label", t(el.dataset.i18nLabel || ""));
 }
 
+/** The section each screen is drawn in.
+ * @type {Record<View["state"], string>} */
 const sections = {
   setup: "view-setup",
   about: "view-about",
@@ -28,30 +39,37 @@ const sections = {
   signed_in: "view-signed-in",
 };
 
+/** The view shown now; none until the backend has sent one.
+ * @type {View | null} */
 let current = null;
-// The button that opened settings or about: the focus goes back to it on close.
+/** The button that opened settings or about: the focus goes back to it on close.
+ * @type {string | null} */
 let opener = null;
 
+/** @param {View} view */
 function show(view) {
   for (const [name, id] of Object.entries(sections)) {
     $(id).hidden = name !== view.state;
   }
   // Every button sends a command; it shows only where the view offers it.
-  for (const button of document.querySelectorAll("[data-command]")) {
+  for (const button of all("[data-command]")) {
+    /** @type {readonly string[]} */
     const offered = button.closest("#tools") ? view.tools : view.actions;
-    button.hidden = !offered.includes(button.dataset.command);
+    button.hidden = !offered.includes(button.dataset.command || "");
   }
   $("tools").hidden = view.tools.length === 0;
-  $("setup-save").disabled = view.state === "setup" && view.saving;
+  /** @type {HTMLButtonElement} */ ($("setup-save")).disabled = view.state === "setup" && view.saving;
 }
 
-/** A moment, in the learner's words: the time today, else the date and time. */
+/** A moment, in the learner's words: the time today, else the date and time.
+ * @param {number} ms */
 function moment(ms) {
   const date = new Date(ms);
   const today = new Date().toDateString() === date.toDateString();
   return new Intl.DateTimeFormat(lang, today ? { timeStyle: "short" } : { dateStyle: "medium", timeStyle: "short" }).format(date);
 }
 
+/** @param {string | null} value */
 function memberSince(value) {
   if (!value) return "";
   const date = new Date(value);
@@ -65,11 +83,13 @@ function memberSince(value) {
   }
 }
 
+/** @param {Extract<View, { state: "setup" }>} view
+ * @param {boolean} entering */
 function renderSetup(view, entering) {
   $("setup-title").textContent = t(view.first_run ? "setup_title" : "settings_title");
   $("setup-switch").hidden = view.first_run || view.locked.includes("auth_url");
   $("setup-managed").hidden = !view.managed;
-  const address = $("setup-auth-url");
+  const address = /** @type {HTMLInputElement} */ ($("setup-auth-url"));
   const addressLocked = view.locked.includes("auth_url");
   address.readOnly = addressLocked;
   $("setup-auth-url-locked").hidden = !addressLocked;
@@ -90,8 +110,8 @@ function renderSetup(view, entering) {
   }
   if (entering) {
     address.value = view.auth_url;
-    $("setup-client-id").value = view.client_id;
-    $("setup-advanced").open = false;
+    /** @type {HTMLInputElement} */ ($("setup-client-id")).value = view.client_id;
+    /** @type {HTMLDetailsElement} */ ($("setup-advanced")).open = false;
     clearSetupErrors();
     // The field's label and description say what the form is for.
     focus(addressLocked ? $("setup-title") : address);
@@ -106,6 +126,8 @@ function clearSetupErrors() {
   $("setup-form-error").textContent = "";
 }
 
+/** @param {Extract<View, { state: "error" }>} view
+ * @param {boolean} isNew */
 function renderError(view, isNew) {
   $("error-title").textContent = t(view.message);
   const params = {
@@ -120,13 +142,14 @@ function renderError(view, isNew) {
   $("error-details").textContent = `${view.message}: ${view.detail}`;
   if (isNew) {
     flash("details-copied", "", false);
-    $("error-details-box").open = false;
+    /** @type {HTMLDetailsElement} */ ($("error-details-box")).open = false;
     // The title is the region's name, said as the focus enters it; the sentence is news.
     focus(firstOffered($("view-error"), view.actions) || $("error-title"));
     announce($("error-text").textContent);
   }
 }
 
+/** @param {View} view */
 function render(view) {
   const previous = current;
   // For scripts/bench: when the learner first sees a view.
@@ -137,8 +160,8 @@ function render(view) {
   // Back from settings or about to the view below: the focus returns to what opened them,
   // and that view, unchanged, is not read again.
   const uncovered = previous && previous.covers && !view.covers;
-  const back = uncovered && opener && !$(opener).hidden;
-  if (back) {
+  const back = uncovered && opener !== null && !$(opener).hidden;
+  if (back && opener !== null) {
     $(opener).focus();
     opener = null;
     paint(view, view, false);
@@ -149,48 +172,10 @@ function render(view) {
   paintUpdate(view.update, previous && previous.update);
 }
 
-/** Bytes in megabytes, in the learner's number format. */
-function megabytes(bytes) {
-  return new Intl.NumberFormat(lang, { style: "unit", unit: "megabyte", maximumFractionDigits: 1 }).format(bytes / 1e6);
-}
-
-/** The line about updates. Said when it appears or changes kind, never at each step of the
- * progress bar, which says its own value to whoever reads it. */
-function paintUpdate(update, previous) {
-  $("update").hidden = !update;
-  if (!update) return;
-  const text = {
-    available: () => t("update_available", update),
-    downloading: () => t("update_downloading", update),
-    ready: () => t("update_ready", update),
-    failed: () => t(update.message),
-    updated: () => t("updated", update),
-  }[update.kind]();
-  setText("update-text", text);
-  const bar = $("update-progress");
-  bar.hidden = update.kind !== "downloading";
-  let amount = "";
-  if (update.kind === "downloading" && update.total) {
-    bar.max = update.total;
-    bar.value = update.done;
-    amount = t("update_progress", { done: megabytes(update.done), total: megabytes(update.total) });
-    bar.setAttribute("aria-valuetext", amount);
-  } else if (update.kind === "downloading") {
-    // Of a size not yet known: a bar that says it is under way.
-    bar.removeAttribute("value");
-    bar.removeAttribute("aria-valuetext");
-  }
-  setText("update-amount", amount);
-  const notes = $("update-notes");
-  notes.hidden = !(update.kind === "updated" && update.notes);
-  setText("update-notes", update.kind === "updated" ? update.notes || "" : "");
-  if (!previous || previous.kind !== update.kind) {
-    // The button clicked is gone: the focus goes to the line that replaced it.
-    if (document.activeElement === document.body) focus($("update-text"));
-    announce([text, notes.hidden ? "" : notes.textContent].join(" "));
-  }
-}
-
+/** Draws `view`'s screen; `previous` is the view shown before it, if any.
+ * @param {View} view
+ * @param {View | null} previous
+ * @param {boolean} entering */
 function paint(view, previous, entering) {
   switch (view.state) {
     case "setup":
@@ -228,7 +213,7 @@ function paint(view, previous, entering) {
       const notice = $("notice");
       notice.hidden = !view.notice;
       notice.textContent = view.notice ? t(view.notice) : "";
-      if (entering || (previous && previous.notice !== view.notice)) {
+      if (entering || (previous && previous.state === "signed_out" && previous.notice !== view.notice)) {
         focus($("sign-in"));
         announce(notice.textContent);
       }
@@ -237,9 +222,12 @@ function paint(view, previous, entering) {
     case "code_shown":
       showCode(view);
       break;
-    case "error":
-      renderError(view, entering || previous.kind !== view.kind || previous.detail !== view.detail);
+    case "error": {
+      // A new error, or another one: said again, even when its detail is the same.
+      const prior = previous && previous.state === "error" ? previous : null;
+      renderError(view, entering || !prior || prior.message !== view.message || prior.detail !== view.detail);
       break;
+    }
     case "signed_in": {
       const p = view.profile;
       $("avatar").textContent = p.initials;
@@ -247,7 +235,7 @@ function paint(view, previous, entering) {
       setIsolated("profile-email", p.email || "");
       setIsolated("profile-member-since", memberSince(p.member_since));
       $("member-since-label").hidden = !p.member_since;
-      $("profile-member-since").parentElement.hidden = !p.member_since;
+      /** @type {HTMLElement} */ ($("profile-member-since").parentElement).hidden = !p.member_since;
       setIsolated("profile-platform", view.platform);
       const notRemembered = $("not-remembered");
       notRemembered.hidden = !view.not_remembered;
@@ -256,7 +244,7 @@ function paint(view, previous, entering) {
       // Whether it is kept: said here when it is, and by the notice below when it is not.
       $("session-kept").textContent = [since, view.remembered ? t("kept_here") : ""].join(" ").trim();
       const offline = $("offline");
-      const wasOffline = previous && previous.offline_since_ms;
+      const wasOffline = previous && previous.state === "signed_in" && previous.offline_since_ms;
       offline.hidden = !view.offline_since_ms;
       offline.textContent = view.offline_since_ms ? t("offline_mark", { when: moment(view.offline_since_ms) }) : "";
       if (entering) {
@@ -270,15 +258,23 @@ function paint(view, previous, entering) {
   }
 }
 
+/** A command's answer: its value, or the error it was refused with.
+ * @typedef {{ value: unknown, error?: undefined } | { value?: undefined, error: ErrorAnswer }} Answer */
+
+/** Sends `command` to the backend.
+ * @param {string} command
+ * @param {Record<string, unknown>} [args]
+ * @returns {Promise<Answer>} */
 async function call(command, args) {
   try {
-    return await invoke(command, args);
+    return { value: await invoke(command, args) };
   } catch (error) {
-    return { error };
+    return { error: /** @type {ErrorAnswer} */ (error) };
   }
 }
 
-/** What the page does after a command it sent, beyond showing the next view. */
+/** What the page does after a command it sent, beyond showing the next view.
+ * @type {Record<string, (result: Answer) => void>} */
 const after = {
   copy_user_code: (result) => flash("copied", result.error ? t("copy_failed") : t("copied"), result.error),
   open_verification_page: (result) =>
@@ -288,25 +284,28 @@ const after = {
   copy_support_details: (result) =>
     flash("details-copied", result.error ? t("copy_failed") : t("details_copied"), result.error),
   // The line is gone: the focus goes back to the view.
-  dismiss_update: () => focus(firstOffered($(sections[current.state]), current.actions)),
+  dismiss_update: () => current && focus(firstOffered($(sections[current.state]), current.actions)),
 };
 
-/** Sends a button's command, the way every button does. */
+/** Sends a button's command, the way every button does.
+ * @param {string} command */
 async function send(command) {
   const before = current;
-  const result = (await call(command)) || {};
+  const result = await call(command);
   if (after[command]) after[command](result);
   else if (result.error) announce(t(result.error.message));
   // Tried again and nothing changed: say so, rather than nothing at all.
-  else if (command === "retry" && current === before && current.state === "error") announce($("error-text").textContent);
+  else if (command === "retry" && current && current === before && current.state === "error")
+    announce($("error-text").textContent || "");
 }
 
 document.addEventListener("click", (event) => {
-  const button = event.target.closest("button[data-command]");
+  const target = /** @type {Element} */ (event.target);
+  const button = /** @type {HTMLButtonElement | null} */ (target.closest("button[data-command]"));
   if (!button || button.type === "submit") return;
   // The focus goes back to what opened settings or about, once they close.
   if (button.closest("#tools") || button.id === "error-settings") opener = button.id;
-  send(button.dataset.command);
+  send(button.dataset.command || "");
 });
 
 $("setup-form").addEventListener("submit", async (event) => {
@@ -314,18 +313,18 @@ $("setup-form").addEventListener("submit", async (event) => {
   clearSetupErrors();
   const clientIdField = $("setup-client-id-field");
   const result = await call("save_setup", {
-    authUrl: $("setup-auth-url").value,
+    authUrl: /** @type {HTMLInputElement} */ ($("setup-auth-url")).value,
     // A locked client id is not the learner's to send.
-    clientId: clientIdField.hidden ? "" : $("setup-client-id").value,
+    clientId: clientIdField.hidden ? "" : /** @type {HTMLInputElement} */ ($("setup-client-id")).value,
   });
-  if (!result || !result.error) return;
+  if (!result.error) return;
   const { message, setting, reason } = result.error;
   const field =
     setting === "client_id" && !clientIdField.hidden ? "setup-client-id" : setting === "auth_url" ? "setup-auth-url" : null;
   const text = reason ? t(`invalid_${reason}`) : t(message);
   if (field) {
     // Said by the field itself as the focus lands on it: its description is the error.
-    if (field === "setup-client-id") $("setup-advanced").open = true;
+    if (field === "setup-client-id") /** @type {HTMLDetailsElement} */ ($("setup-advanced")).open = true;
     $(`${field}-error`).textContent = text;
     $(field).setAttribute("aria-invalid", "true");
     $(field).focus();
@@ -355,8 +354,9 @@ for (const kind of ["pointerdown", "keydown", "wheel", "touchstart"]) {
   );
 }
 
+/** @type {TauriChannel<View>} */
 const channel = new Channel();
 channel.onmessage = render;
-call("connect", { onView: channel }).then((view) => {
-  if (view && !view.error) render(view);
+call("connect", { onView: channel }).then(({ value }) => {
+  if (value) render(/** @type {View} */ (value));
 });

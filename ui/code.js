@@ -3,17 +3,26 @@
 import { lang, t } from "./i18n.js";
 import { $, announce, firstOffered, flash, focus, setText } from "./page.js";
 
-// The code on screen, and what the live region has said about it: each thing once.
-let shown = null;
-let lastCode = null;
-let spoken = null;
-let ticker = null;
+/** @typedef {import("./types/view").CodeView} CodeView */
+/** @typedef {import("./types/view").Status} Status */
 
+// The code on screen, and what the live region has said about it: each thing once.
+/** @type {CodeView | null} */
+let shown = null;
+/** @type {string | null} */
+let lastCode = null;
+/** @type {{ minuteLeft: boolean, status: Status["kind"] }} */
+let spoken = { minuteLeft: false, status: "waiting" };
+/** @type {ReturnType<typeof setInterval> | undefined} */
+let ticker;
+
+/** @param {number} ms */
 function clock(ms) {
   const total = Math.max(0, Math.ceil(ms / 1000));
   return { minutes: Math.floor(total / 60), seconds: total % 60 };
 }
 
+/** @param {Status} status */
 function statusText(status) {
   switch (status.kind) {
     case "waiting":
@@ -32,19 +41,22 @@ function statusText(status) {
   }
 }
 
-/** A status as said aloud: a retry without its countdown, which would be stale by then. */
+/** A status as said aloud: a retry without its countdown, which would be stale by then.
+ * @param {Status} status */
 function statusSpoken(status) {
   return status.kind === "retrying" ? t("retrying_spoken", { reason: t(status.reason) }) : statusText(status);
 }
 
 /** The code as one run of characters, exactly as issued: what the learner reads is what
- * they type (the platform matches codes exactly). */
+ * they type (the platform matches codes exactly).
+ * @param {string} code */
 function renderCode(code) {
   $("user-code").textContent = code;
   // Read one character at a time, which is how it is typed.
   $("user-code-spelled").textContent = t("code_spelled", { code: spell(code) });
 }
 
+/** @param {string} code */
 function spell(code) {
   return [...code].map((c) => (c === " " ? t("space_char") : c)).join(", ");
 }
@@ -68,12 +80,13 @@ function tick() {
 /** Leaving the code's view: the countdown stops, and the next code is a new one. */
 export function leaveCode() {
   clearInterval(ticker);
-  ticker = null;
+  ticker = undefined;
   shown = null;
   lastCode = null;
 }
 
-/** Shows the code view `view`, told what changed since the last one. */
+/** Shows the code view `view`, told what changed since the last one.
+ * @param {CodeView & { actions: readonly string[] }} view */
 export function showCode(view) {
   clearInterval(ticker);
   shown = view;
@@ -90,7 +103,7 @@ export function showCode(view) {
     $("manual-hint").textContent = t(view.trusted ? "manual_hint" : "manual_hint_only");
     $("verification-uri").textContent = view.verification_uri;
     $("verification-uri").classList.toggle("untrusted", !view.trusted);
-    const qr = $("qr-code");
+    const qr = /** @type {HTMLImageElement} */ ($("qr-code"));
     if (view.qr_code) {
       qr.src = view.qr_code;
       qr.alt = t("qr_alt");

@@ -2,6 +2,7 @@
 // the backend says which (`core/src/language.rs`). The backend's messages
 // (`core/src/machine/message.rs`) are keys here; a test keeps both tables complete.
 
+/** @type {Record<"en" | "fr", Record<string, string>>} */
 const strings = {
   en: {
     product: "Passerelle",
@@ -354,9 +355,12 @@ const strings = {
 /** The system's locale (given by the backend), as a BCP 47 tag such as `fr-FR`. */
 export const locale = String(window.__PASSERELLE_LOCALE__ || navigator.language || "en").replace("_", "-").split(".")[0];
 /** The language the window speaks, as the backend chose it from that locale. */
+/** @type {"en" | "fr"} */
 export const lang = window.__PASSERELLE_LANGUAGE__ === "fr" ? "fr" : "en";
 
-/** The string for `key` in the learner's language, with `{name}` placeholders filled. */
+/** The string for `key` in the learner's language, with `{name}` placeholders filled.
+ * @param {string} key
+ * @param {Record<string, string | number | null | undefined>} [params] */
 export function t(key, params = {}) {
   const text = strings[lang][key] ?? strings.en[key] ?? key;
   return text.replace(/\{(\w+)\}/g, (_, name) => String(params[name] ?? ""));

@@ -1,6 +1,6 @@
-//! Errors of the app's commands, sent to the window as `{message, setting, reason, detail}`.
+//! Errors of the app's commands, sent to the window as an [`ErrorAnswer`].
 
-use serde::ser::SerializeStruct;
+use serde::Serialize;
 
 use super::message::Message;
 use crate::flow::FlowError;
@@ -78,15 +78,28 @@ impl From<ConfigError> for CommandError {
     }
 }
 
-impl serde::Serialize for CommandError {
+/// A command's error as the window reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct ErrorAnswer {
+    pub message: Message,
+    /// The setting it is about, and why that cannot be used.
+    pub setting: Option<Key>,
+    pub reason: Option<Invalid>,
+    /// Our own words, for support.
+    pub detail: String,
+}
+
+impl Serialize for CommandError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let (setting, reason) = self.setting();
-        let mut s = serializer.serialize_struct("CommandError", 4)?;
-        s.serialize_field("message", &self.message())?;
-        s.serialize_field("setting", &setting)?;
-        s.serialize_field("reason", &reason)?;
-        s.serialize_field("detail", &self.to_string())?;
-        s.end()
+        ErrorAnswer {
+            message: self.message(),
+            setting,
+            reason,
+            detail: self.to_string(),
+        }
+        .serialize(serializer)
     }
 }
 

@@ -10,6 +10,7 @@ use serde::Serialize;
 use strum::{EnumIter, IntoStaticStr};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, EnumIter, IntoStaticStr)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum Message {

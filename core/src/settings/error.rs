@@ -8,6 +8,7 @@ use strum::{EnumIter, IntoStaticStr};
 use super::key::Key;
 
 /// Why a value cannot be used, in terms the window can put into words.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, Serialize, EnumIter, IntoStaticStr,
 )]

@@ -5,6 +5,7 @@ use strum::{EnumIter, EnumString, IntoEnumIterator, IntoStaticStr};
 
 /// One setting. Its TOML key is its snake_case name (`auth_url`), its flag the same with
 /// dashes (`--auth-url`), its environment variable `PASSERELLE_` and the name in capitals.
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[derive(
     Debug,
     Clone,

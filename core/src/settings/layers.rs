@@ -30,6 +30,7 @@ fn tracing_warn(why: &str) {
 
 /// Where a setting's value came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::EnumIter)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Layer {
     /// Set by the school in the machine-wide file, and locked.

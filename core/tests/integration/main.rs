@@ -5,6 +5,7 @@
 
 mod common;
 mod device_flow;
+mod docs;
 mod hostile_servers;
 mod keychain;
 mod load;

@@ -3,6 +3,8 @@
 //! code, in [`code`].
 
 mod code;
+#[cfg(test)]
+mod contract;
 pub mod models;
 mod qr;
 

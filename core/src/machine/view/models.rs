@@ -10,6 +10,7 @@ use crate::settings::{Invalid, Key, Layer};
 
 /// What the window shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct View {
     #[serde(flatten)]
     pub screen: Screen,
@@ -27,6 +28,7 @@ pub struct View {
 
 /// Where this copy is with its updates, as the window says it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum UpdateView {
     /// "Passerelle X is available", with Update.
@@ -55,6 +57,7 @@ pub enum UpdateView {
 
 /// A command the window may send from this view: serialised as the command's name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::EnumIter)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     StartSignIn,
@@ -74,6 +77,7 @@ pub enum Action {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum Screen {
     /// Choosing the platform: at first start, or from the settings button.
@@ -114,6 +118,7 @@ pub enum Screen {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct SetupView {
     /// First start: nothing to go back to.
     pub first_run: bool,
@@ -131,6 +136,7 @@ pub struct SetupView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct InUse {
     pub key: Key,
     pub value: String,
@@ -138,6 +144,7 @@ pub struct InUse {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ErrorView {
     pub message: Message,
     /// Our own words for support, never a server's.
@@ -151,6 +158,7 @@ pub struct ErrorView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct CodeView {
     /// Exactly as the platform gave it: shown, copied and typed as such.
     pub user_code: String,
@@ -169,6 +177,7 @@ pub struct CodeView {
 /// What the polling is up to. Times are absolute, so that a poll that changes nothing
 /// gives an equal status, which is not sent to the window again.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Status {
     Waiting,
@@ -185,6 +194,7 @@ pub enum Status {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ProfileView {
     pub display_name: String,
     pub email: Option<String>,
