@@ -83,6 +83,26 @@ function memberSince(value) {
   }
 }
 
+/** Fills `list` with each setting, its value, and where it comes from.
+ * @param {HTMLElement} list
+ * @param {readonly import("./types/view").InUse[]} settings */
+function listSettings(list, settings) {
+  list.replaceChildren();
+  for (const item of settings) {
+    const dt = document.createElement("dt");
+    dt.textContent = t(`setting_${item.key}`);
+    const dd = document.createElement("dd");
+    const value = document.createElement("bdi");
+    value.textContent = item.value;
+    const from = document.createElement("span");
+    from.className = "muted";
+    const where = [t(`layer_${item.from}`), item.locked ? t("locked_mark") : ""].filter(Boolean).join(", ");
+    from.textContent = ` (${where})`;
+    dd.append(value, from);
+    list.append(dt, dd);
+  }
+}
+
 /** @param {Extract<View, { state: "setup" }>} view
  * @param {boolean} entering */
 function renderSetup(view, entering) {
@@ -94,20 +114,7 @@ function renderSetup(view, entering) {
   address.readOnly = addressLocked;
   $("setup-auth-url-locked").hidden = !addressLocked;
   $("setup-client-id-field").hidden = view.locked.includes("client_id");
-  const list = $("setup-in-use");
-  list.replaceChildren();
-  for (const item of view.in_use) {
-    const dt = document.createElement("dt");
-    dt.textContent = t(`setting_${item.key}`);
-    const dd = document.createElement("dd");
-    const value = document.createElement("bdi");
-    value.textContent = item.value;
-    const from = document.createElement("span");
-    from.className = "muted";
-    from.textContent = ` (${t(`layer_${item.from}`)})`;
-    dd.append(value, from);
-    list.append(dt, dd);
-  }
+  listSettings($("setup-in-use"), view.in_use);
   if (entering) {
     address.value = view.auth_url;
     /** @type {HTMLInputElement} */ ($("setup-client-id")).value = view.client_id;
@@ -188,6 +195,8 @@ function paint(view, previous, entering) {
       setIsolated("about-built-for", view.built_for || "");
       $("about-built-for").hidden = !view.built_for;
       $("about-built-for-label").hidden = !view.built_for;
+      $("about-managed-box").hidden = view.managed.length === 0;
+      listSettings($("about-managed"), view.managed);
       if (entering) focus(document.querySelector('[data-testid="about-close"]'));
       break;
     }

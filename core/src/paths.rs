@@ -34,7 +34,7 @@ pub struct Paths {
     /// system gives no home folder.
     pub config_file: Option<PathBuf>,
     /// The settings a school installs for every learner of the computer.
-    pub managed_file: PathBuf,
+    pub school_file: PathBuf,
     pub log_dir: Option<PathBuf>,
     /// Where the note "Updated to X" waits for the restart after an update.
     pub update_note: Option<PathBuf>,
@@ -68,7 +68,7 @@ impl Paths {
         };
         // The folder that holds the learner's settings folders, then the machine-wide file,
         // the logs and the note an update leaves.
-        let (config_base, managed_file, log_dir, update_note) = match os {
+        let (config_base, school_file, log_dir, update_note) = match os {
             Os::Linux => (
                 xdg("XDG_CONFIG_HOME", ".config"),
                 PathBuf::from("/etc/passerelle/config.toml"),
@@ -100,7 +100,7 @@ impl Paths {
         let named = var("PASSERELLE_CONFIG").map(PathBuf::from);
         Paths {
             config_file: named.or_else(|| in_base(APP_ID)),
-            managed_file,
+            school_file,
             log_dir,
             update_note,
         }
@@ -144,7 +144,7 @@ mod tests {
         let s = |p: &PathBuf| p.to_string_lossy().into_owned();
         (
             p.config_file.as_ref().map(s),
-            s(&p.managed_file),
+            s(&p.school_file),
             p.log_dir.as_ref().map(s),
         )
     }

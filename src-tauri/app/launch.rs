@@ -9,7 +9,7 @@ use passerelle_core::http::{EnvProxies, Network};
 use passerelle_core::machine::{Desktop, Startup};
 use passerelle_core::paths::Paths;
 use passerelle_core::session::{self, Patience};
-use passerelle_core::settings::{RawSettings, Settings, Trust};
+use passerelle_core::settings::{Policies, RawSettings, Settings, Trust};
 use passerelle_core::APP_ID;
 
 use crate::distribution;
@@ -42,8 +42,9 @@ impl Launch {
                 build: distribution::settings(),
                 built_for: distribution::built_for(),
                 config_file: paths.config_file,
-                managed_trust: managed_trust(),
-                managed_file: managed_file(paths.managed_file),
+                school_trust: school_trust(),
+                school_file: school_file(paths.school_file),
+                policies: Arc::new(Policies::of_this_system),
                 keepers: Arc::new(|settings: &Settings| {
                     session::keeper_for(KEYCHAIN_SERVICE, settings, Patience::default())
                 }),
@@ -65,7 +66,7 @@ impl Launch {
 /// A development build may be pointed at another machine-wide file (the end-to-end tests
 /// do); a release build reads only the system's, so that no learner can step around a
 /// school's locks with an environment variable.
-fn managed_file(system: PathBuf) -> PathBuf {
+fn school_file(system: PathBuf) -> PathBuf {
     #[cfg(debug_assertions)]
     if let Some(path) = std::env::var_os("PASSERELLE_MANAGED_CONFIG") {
         return path.into();
@@ -75,7 +76,7 @@ fn managed_file(system: PathBuf) -> PathBuf {
 
 /// The system's file must be the system's; one a development build was pointed at may be
 /// its user's too.
-fn managed_trust() -> Trust {
+fn school_trust() -> Trust {
     if cfg!(debug_assertions) && std::env::var_os("PASSERELLE_MANAGED_CONFIG").is_some() {
         Trust::AlsoMe
     } else {

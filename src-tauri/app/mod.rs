@@ -6,6 +6,7 @@
 #[macro_use]
 pub mod command_names;
 mod commands;
+pub mod console;
 pub mod desktop;
 #[cfg(target_os = "linux")]
 pub mod engine;

@@ -58,8 +58,9 @@ pub fn harness(flags: RawSettings) -> Harness {
         build: RawSettings::default(),
         built_for: None,
         config_file: Some(dir.path().join("config.toml")),
-        managed_file: dir.path().join("managed.toml"),
-        managed_trust: passerelle::core::settings::Trust::AlsoMe,
+        school_file: dir.path().join("school.toml"),
+        school_trust: passerelle::core::settings::Trust::AlsoMe,
+        policies: Arc::new(|| Ok(Default::default())),
         keepers: Arc::new(move |_: &Settings| {
             SessionKeeper::new(Some(memory.clone()), true, Patience::default())
         }),

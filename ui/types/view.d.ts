@@ -29,7 +29,12 @@ platform: string | null,
 /**
  * The platform this copy was built for, when its distributor built one in.
  */
-built_for: string | null, } | { "state": "restoring" } | { "state": "waiting_for_keychain" } | { "state": "signed_out", notice: Message | null, } | { "state": "starting" } | { "state": "code_shown" } & CodeView | { "state": "error" } & ErrorView | { "state": "signed_in", profile: ProfileView, platform: string, 
+built_for: string | null, 
+/**
+ * The settings the school manages on this computer, as a browser's policy page
+ * lists them; empty when it manages none.
+ */
+managed: Array<InUse>, } | { "state": "restoring" } | { "state": "waiting_for_keychain" } | { "state": "signed_out", notice: Message | null, } | { "state": "starting" } | { "state": "code_shown" } & CodeView | { "state": "error" } & ErrorView | { "state": "signed_in", profile: ProfileView, platform: string, 
 /**
  * Why the session ends with the app, when it does.
  */
@@ -56,7 +61,12 @@ platform: string | null,
 /**
  * The platform this copy was built for, when its distributor built one in.
  */
-built_for: string | null, } | { "state": "restoring" } | { "state": "waiting_for_keychain" } | { "state": "signed_out", notice: Message | null, } | { "state": "starting" } | { "state": "code_shown" } & CodeView | { "state": "error" } & ErrorView | { "state": "signed_in", profile: ProfileView, platform: string, 
+built_for: string | null, 
+/**
+ * The settings the school manages on this computer, as a browser's policy page
+ * lists them; empty when it manages none.
+ */
+managed: Array<InUse>, } | { "state": "restoring" } | { "state": "waiting_for_keychain" } | { "state": "signed_out", notice: Message | null, } | { "state": "starting" } | { "state": "code_shown" } & CodeView | { "state": "error" } & ErrorView | { "state": "signed_in", profile: ProfileView, platform: string, 
 /**
  * Why the session ends with the app, when it does.
  */
@@ -105,7 +115,11 @@ in_use: Array<InUse>,
  */
 saving: boolean, };
 
-export type InUse = { key: Key, value: string, from: Layer, };
+export type InUse = { key: Key, value: string, from: Layer, 
+/**
+ * The learner's layers cannot change it.
+ */
+locked: boolean, };
 
 export type ErrorView = { message: Message, 
 /**
@@ -166,10 +180,10 @@ setting: Key | null, reason: Invalid | null,
  */
 detail: string, };
 
-export type Message = "denied" | "unusable_code" | "unusable_token" | "expired" | "invalid_client" | "unsupported_grant" | "refused" | "unreachable" | "server_error" | "unexpected" | "session_invalid" | "issuer_mismatch" | "foreign_endpoint" | "missing_endpoint" | "client_setup" | "settings_file_broken" | "managed_file_broken" | "managed_file_untrusted" | "invalid_setting" | "signed_out" | "revocation_failed" | "keychain_not_cleared" | "session_ended" | "settings_changed" | "keychain_unread" | "signed_out_idle" | "memory_chosen" | "no_keychain" | "too_large_for_keychain" | "ends_with_the_app" | "not_configured" | "no_sign_in" | "unsafe_url" | "desktop" | "not_now" | "client_id_needed" | "locked" | "save_failed" | "not_confirmed" | "too_fast" | "update_unverified" | "update_failed";
+export type Message = "denied" | "unusable_code" | "unusable_token" | "expired" | "invalid_client" | "unsupported_grant" | "refused" | "unreachable" | "server_error" | "unexpected" | "session_invalid" | "issuer_mismatch" | "foreign_endpoint" | "missing_endpoint" | "client_setup" | "settings_file_broken" | "managed_file_broken" | "managed_file_untrusted" | "policy_broken" | "invalid_setting" | "signed_out" | "revocation_failed" | "keychain_not_cleared" | "session_ended" | "settings_changed" | "keychain_unread" | "signed_out_idle" | "memory_chosen" | "no_keychain" | "too_large_for_keychain" | "ends_with_the_app" | "not_configured" | "no_sign_in" | "unsafe_url" | "desktop" | "not_now" | "client_id_needed" | "locked" | "save_failed" | "not_confirmed" | "too_fast" | "update_unverified" | "update_failed";
 
 export type Key = "auth_url" | "api_url" | "client_id" | "scope" | "device_authorization_endpoint" | "token_endpoint" | "revocation_endpoint" | "profile_endpoint" | "allowed_hosts" | "token_store" | "remember_session" | "sign_out_when_idle" | "updates" | "update_url" | "update_pubkey";
 
-export type Layer = "locked" | "flags" | "environment" | "file" | "managed" | "build";
+export type Layer = "build" | "recommended" | "school" | "file" | "environment" | "flags" | "user_policy" | "machine_policy";
 
 export type Invalid = "not_an_address" | "needs_https" | "not_web" | "has_credentials" | "has_query" | "not_a_client_id" | "not_a_store" | "not_hosts" | "not_yes_or_no" | "not_a_duration" | "not_an_update_mode" | "not_an_update_feed" | "not_a_key";

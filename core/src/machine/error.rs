@@ -72,7 +72,9 @@ impl CommandError {
 impl From<ConfigError> for CommandError {
     fn from(e: ConfigError) -> Self {
         match e {
-            ConfigError::File { .. } | ConfigError::Untrusted { .. } => Self::SaveFailed(e),
+            ConfigError::File { .. }
+            | ConfigError::Untrusted { .. }
+            | ConfigError::Policy { .. } => Self::SaveFailed(e),
             e => Self::Setting(e),
         }
     }

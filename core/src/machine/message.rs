@@ -33,6 +33,7 @@ pub enum Message {
     SettingsFileBroken,
     ManagedFileBroken,
     ManagedFileUntrusted,
+    PolicyBroken,
     InvalidSetting,
     // Why the learner is signed out: a notice on the sign-in view.
     SignedOut,
@@ -91,6 +92,7 @@ impl Message {
                 | SettingsFileBroken
                 | ManagedFileBroken
                 | ManagedFileUntrusted
+                | PolicyBroken
                 | InvalidSetting
         )
     }
@@ -147,6 +149,7 @@ impl From<&ConfigError> for Message {
         match e {
             ConfigError::File { .. } => Message::SettingsFileBroken,
             ConfigError::Untrusted { .. } => Message::ManagedFileUntrusted,
+            ConfigError::Policy { .. } => Message::PolicyBroken,
             ConfigError::Missing(_) | ConfigError::Invalid { .. } => Message::InvalidSetting,
         }
     }

@@ -16,25 +16,29 @@ use super::state::{Config, Overlay, Phase, Platform, SettingsProblem, State};
 use super::Machine;
 use crate::flow::DeviceFlowClient;
 use crate::settings::{
-    check_url, label_of, read_file, write_file, ConfigError, Key, Managed, RawSettings, Settings,
-    Sources,
+    check_url, label_of, read_file, write_file, ConfigError, Key, Policies, RawSettings,
+    SchoolFile, Settings,
 };
 
 /// Reads every layer. A settings file that cannot be read is named, with its line, and
-/// left as it is.
+/// left as it is; so is a policy that cannot be used.
 fn load(startup: &Startup) -> (Phase, Option<Platform>, Config) {
-    let managed = match Managed::read(&startup.managed_file, startup.managed_trust) {
-        Ok(managed) => managed,
-        Err(e @ ConfigError::Untrusted { .. }) => {
-            return unusable(file_problem(Message::ManagedFileUntrusted, &e, false))
+    let (policies, school) = match startup.read_school() {
+        Ok(read) => read,
+        Err(e) => {
+            let message = match e {
+                ConfigError::Untrusted { .. } => Message::ManagedFileUntrusted,
+                ConfigError::Policy { .. } => Message::PolicyBroken,
+                _ => Message::ManagedFileBroken,
+            };
+            return unusable(file_problem(message, &e, false));
         }
-        Err(e) => return unusable(file_problem(Message::ManagedFileBroken, &e, false)),
     };
     let file = match startup.config_file.as_deref().map(read_file).transpose() {
         Ok(file) => file.unwrap_or_default(),
         Err(e) => return unusable(file_problem(Message::SettingsFileBroken, &e, true)),
     };
-    let config = config(startup, managed, file);
+    let config = config(startup, policies, school, file);
     match config.merged.settings() {
         Ok(settings) => (
             Phase::SignedOut(None),
@@ -50,17 +54,12 @@ fn unusable(problem: SettingsProblem) -> (Phase, Option<Platform>, Config) {
     (Phase::Unusable(problem), None, Config::default())
 }
 
-fn config(startup: &Startup, managed: Managed, file: RawSettings) -> Config {
-    let sources = Sources {
-        build: startup.build.clone(),
-        managed,
-        file: file.clone(),
-        env: startup.env.clone(),
-        flags: startup.flags.clone(),
-    };
+fn config(startup: &Startup, policies: Policies, school: SchoolFile, file: RawSettings) -> Config {
+    let ignored = school.ignored.clone();
     Config {
-        merged: sources.merge(),
+        merged: startup.sources(policies, school, file.clone()).merge(),
         file,
+        ignored,
     }
 }
 
@@ -76,6 +75,7 @@ fn file_problem(message: Message, e: &ConfigError, learner_can_fix: bool) -> Set
     let (file, line) = match e {
         ConfigError::File { path, line, .. } => (Some(path.display().to_string()), *line),
         ConfigError::Untrusted { path, .. } => (Some(path.display().to_string()), None),
+        ConfigError::Policy { policy, .. } => (Some(policy.clone()), None),
         _ => (None, None),
     };
     SettingsProblem {
@@ -93,7 +93,9 @@ fn setting_problem(e: &ConfigError) -> SettingsProblem {
     let (setting, reason) = match e {
         ConfigError::Missing(key) => (Some(*key), None),
         ConfigError::Invalid { key, reason } => (Some(*key), Some(*reason)),
-        ConfigError::File { .. } | ConfigError::Untrusted { .. } => (None, None),
+        ConfigError::File { .. } | ConfigError::Untrusted { .. } | ConfigError::Policy { .. } => {
+            (None, None)
+        }
     };
     SettingsProblem {
         setting,
@@ -213,13 +215,13 @@ impl Machine {
         if client_id.is_some() && locks.is_locked(Key::ClientId) {
             return Err(CommandError::Locked(Key::ClientId));
         }
-        // Never without the school's locks: a machine-wide file that cannot be read now
-        // refuses the save.
-        let managed = Managed::read(&startup.managed_file, startup.managed_trust)?;
+        // Never without the school's locks: a policy or a machine-wide file that cannot be
+        // read now refuses the save.
+        let (policies, school) = startup.read_school()?;
         // A file that does not parse is replaced: `write_file` keeps it as a backup.
         let mut file = read_file(&path).unwrap_or_default();
         file.choose_platform(&chosen, current.as_ref(), client_id);
-        let config = config(startup, managed, file.clone());
+        let config = config(startup, policies, school, file.clone());
         let settings = match config.merged.settings() {
             Ok(settings) => settings,
             Err(ConfigError::Missing(Key::ClientId)) => return Err(CommandError::ClientIdNeeded),

@@ -7,10 +7,16 @@ use std::sync::Arc;
 use super::ports::Installer;
 use crate::http::Network;
 use crate::session::SessionKeeper;
-use crate::settings::{RawSettings, Settings, Trust};
+use crate::settings::{
+    read_file, report, ConfigError, Policies, RawSettings, SchoolFile, Settings, Sources, Trust,
+};
 
 /// Gives the keeper of a platform's session (its keychain entry, or memory).
 pub type KeeperFactory = Arc<dyn Fn(&Settings) -> SessionKeeper + Send + Sync>;
+
+/// Reads the policies the system's management tools set ([`Policies::of_this_system`]; the
+/// tests give their own).
+pub type PolicyReader = Arc<dyn Fn() -> Result<Policies, ConfigError> + Send + Sync>;
 
 pub struct Startup {
     pub flags: RawSettings,
@@ -22,8 +28,9 @@ pub struct Startup {
     /// The learner's own settings file.
     pub config_file: Option<PathBuf>,
     /// The machine-wide file a school installs, and whose it must be to be used.
-    pub managed_file: PathBuf,
-    pub managed_trust: Trust,
+    pub school_file: PathBuf,
+    pub school_trust: Trust,
+    pub policies: PolicyReader,
     pub keepers: KeeperFactory,
     /// How this computer reaches the web: timeouts, proxies.
     pub network: Network,
@@ -33,4 +40,37 @@ pub struct Startup {
     pub installer: Option<Arc<dyn Installer>>,
     /// Where the note "Updated to X" waits for the restart after an update.
     pub update_note: Option<PathBuf>,
+}
+
+impl Startup {
+    /// What the school set, read now: the system's policies and the machine-wide file.
+    pub fn read_school(&self) -> Result<(Policies, SchoolFile), ConfigError> {
+        let policies = (self.policies)()?;
+        let school = SchoolFile::read(&self.school_file, self.school_trust)?;
+        Ok((policies, school))
+    }
+
+    /// Every layer, with what the school set and the learner's own `file`.
+    pub fn sources(&self, policies: Policies, school: SchoolFile, file: RawSettings) -> Sources {
+        Sources {
+            build: self.build.clone(),
+            policies,
+            school,
+            file,
+            env: self.env.clone(),
+            flags: self.flags.clone(),
+        }
+    }
+
+    /// What `--show-settings` prints: every setting in force, where it comes from and
+    /// whether it is locked, read now from every layer; or what cannot be used.
+    pub fn settings_report(&self) -> Result<String, ConfigError> {
+        let (policies, school) = self.read_school()?;
+        let file = self.config_file.as_deref().map(read_file).transpose()?;
+        let ignored = school.ignored.clone();
+        let merged = self
+            .sources(policies, school, file.unwrap_or_default())
+            .merge();
+        Ok(report(&merged, ignored.as_deref()))
+    }
 }

@@ -221,6 +221,8 @@ impl Platform {
 pub struct Config {
     pub merged: Merged,
     pub file: RawSettings,
+    /// Why a machine-wide file was not used (one an ordinary user owns).
+    pub ignored: Option<String>,
 }
 
 pub struct State {

@@ -121,10 +121,11 @@ impl Settings {
         let api_url = url(Key::ApiUrl)?.unwrap_or_else(|| auth_url.clone());
         let profile_endpoint =
             url(Key::ProfileEndpoint)?.unwrap_or_else(|| join_path(&api_url, DEFAULT_PROFILE_PATH));
-        let token_store = match raw.get(Key::TokenStore) {
-            None | Some("keychain") => TokenStoreKind::Keychain,
+        let value = |key: Key| raw.get(key).or(key.default_value());
+        let token_store = match value(Key::TokenStore) {
+            Some("keychain") => TokenStoreKind::Keychain,
             Some("memory") => TokenStoreKind::Memory,
-            Some(_) => {
+            _ => {
                 return Err(ConfigError::Invalid {
                     key: Key::TokenStore,
                     reason: Invalid::NotAStore,
@@ -132,12 +133,12 @@ impl Settings {
             }
         };
         let invalid = |key, reason| ConfigError::Invalid { key, reason };
-        let remember_session = match raw.get(Key::RememberSession) {
-            None | Some("true") => true,
+        let remember_session = match value(Key::RememberSession) {
+            Some("true") => true,
             Some("false") => false,
-            Some(_) => return Err(invalid(Key::RememberSession, Invalid::NotYesOrNo)),
+            _ => return Err(invalid(Key::RememberSession, Invalid::NotYesOrNo)),
         };
-        let sign_out_when_idle = match raw.get(Key::SignOutWhenIdle) {
+        let sign_out_when_idle = match value(Key::SignOutWhenIdle) {
             None | Some("off") | Some("never") => None,
             Some(text) => Some(
                 humantime::parse_duration(text)

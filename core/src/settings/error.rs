@@ -53,6 +53,10 @@ pub enum ConfigError {
     /// administrators: it is not used (see `settings::trust`).
     #[error("{}: not used: {why}", path.display())]
     Untrusted { path: PathBuf, why: String },
+    /// A policy the system's management tools set (a registry value, a managed preference)
+    /// that cannot be used: named, with what it must be.
+    #[error("{policy}: {problem}")]
+    Policy { policy: String, problem: String },
     /// A settings file that cannot be read or does not parse; `problem` is the parser's
     /// own words, for the learner's support.
     #[error("{}{}: {problem}", path.display(), line.map(|l| format!(", line {l}")).unwrap_or_default())]

@@ -41,6 +41,24 @@ pub enum Key {
     UpdatePubkey,
 }
 
+/// What a setting's value is: how a file, the registry or a configuration profile writes it,
+/// and how the policy templates offer it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A web address.
+    Address,
+    /// A line of text.
+    Text,
+    /// `true` or `false`.
+    Flag,
+    /// A duration such as `15m` or `1h`, or `off`.
+    Duration,
+    /// Host names, each `host` or `host:port`.
+    Hosts,
+    /// One of a few words.
+    Choice(&'static [&'static str]),
+}
+
 impl Key {
     pub fn all() -> impl Iterator<Item = Key> {
         Key::iter()
@@ -63,6 +81,37 @@ impl Key {
     /// `PASSERELLE_AUTH_URL`.
     pub fn env_var(self) -> String {
         format!("PASSERELLE_{}", self.name().to_ascii_uppercase())
+    }
+
+    /// What this setting's value is.
+    pub fn kind(self) -> Kind {
+        match self {
+            Key::AuthUrl
+            | Key::ApiUrl
+            | Key::DeviceAuthorizationEndpoint
+            | Key::TokenEndpoint
+            | Key::RevocationEndpoint
+            | Key::ProfileEndpoint
+            | Key::UpdateUrl => Kind::Address,
+            Key::ClientId | Key::Scope | Key::UpdatePubkey => Kind::Text,
+            Key::AllowedHosts => Kind::Hosts,
+            Key::TokenStore => Kind::Choice(&["keychain", "memory"]),
+            Key::RememberSession => Kind::Flag,
+            Key::SignOutWhenIdle => Kind::Duration,
+            Key::Updates => Kind::Choice(&["notify", "auto", "off"]),
+        }
+    }
+
+    /// The value used when no layer gives one, for the settings that have one of their own
+    /// (the others follow the platform, or the server's metadata).
+    pub fn default_value(self) -> Option<&'static str> {
+        match self {
+            Key::TokenStore => Some("keychain"),
+            Key::RememberSession => Some("true"),
+            Key::SignOutWhenIdle => Some("off"),
+            Key::Updates => Some("notify"),
+            _ => None,
+        }
     }
 
     pub fn help(self) -> &'static str {

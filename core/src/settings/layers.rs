@@ -1,14 +1,15 @@
 //! Where settings come from, and which one wins.
 //!
-//! From strongest to weakest: what a school locked in the machine-wide file, command-line
-//! flags, environment variables, the learner's own file, the rest of the machine-wide
-//! file, and what the build was made with (a distribution file). A setting that belongs to
-//! a platform (its API address, endpoints, scope, client id…) is taken only from a layer
-//! that names no other platform, so one platform's settings are never sent with another's
-//! tokens; and a locked platform address locks them all.
+//! From strongest to weakest: what is locked — the machine's policies, the user's policies,
+//! the keys the school's file locks — then command-line flags, environment variables, the
+//! learner's own file, then defaults a learner may change — the machine's and the user's
+//! recommended policies, the rest of the school's file — and what the build was made with
+//! (a distribution file). A setting that belongs to a platform (its API address, endpoints,
+//! scope, client id…) is taken only from a layer that names no other platform, so one
+//! platform's settings are never sent with another's tokens; and a locked platform address
+//! locks them all.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
@@ -16,42 +17,30 @@ use super::address::same_platform;
 use super::checked::Settings;
 use super::error::ConfigError;
 use super::key::Key;
-use super::raw::{toml_error, RawSettings};
-use super::trust::{untrusted, Trust};
+use super::policy::Policies;
+use super::raw::RawSettings;
+use super::school::{Locks, SchoolFile};
 use super::updates::Updates;
-
-/// Says why the school's file is not used, in the logs when there are logs.
-fn tracing_warn(why: &str) {
-    #[cfg(feature = "client")]
-    tracing::warn!(why, "the machine-wide settings file is not used");
-    #[cfg(not(feature = "client"))]
-    let _ = why;
-}
 
 /// Where a setting's value came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::EnumIter)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Layer {
-    /// Set by the school in the machine-wide file, and locked.
-    Locked,
-    Flags,
-    Environment,
-    /// The learner's own settings file (what the Settings view writes).
-    File,
-    /// Set by the school in the machine-wide file, not locked.
-    Managed,
     /// Built into this copy of the app by its distributor.
     Build,
-}
-
-/// Which settings the school locked.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub enum Locks {
-    #[default]
-    None,
-    All,
-    Keys(BTreeSet<Key>),
+    /// A default the school recommends: a `Recommended` policy.
+    Recommended,
+    /// The school's machine-wide file.
+    School,
+    /// The learner's own settings file (what the Settings view writes).
+    File,
+    Environment,
+    Flags,
+    /// A policy for this account (`HKEY_CURRENT_USER`).
+    UserPolicy,
+    /// A policy for the whole computer (`HKEY_LOCAL_MACHINE`, a configuration profile).
+    MachinePolicy,
 }
 
 impl Layer {
@@ -59,78 +48,13 @@ impl Layer {
     fn is_learners(self) -> bool {
         matches!(self, Layer::Flags | Layer::Environment | Layer::File)
     }
-}
 
-impl Locks {
-    /// Whether `key` is locked, named or not: a locked platform address locks every
-    /// setting that belongs to the platform too, so the learner cannot send its tokens
-    /// elsewhere.
-    pub fn covers(&self, key: Key) -> bool {
-        let named = |key| match self {
-            Locks::None => false,
-            Locks::All => true,
-            Locks::Keys(keys) => keys.contains(&key),
-        };
-        named(key) || (key.follows_platform() && named(Key::AuthUrl))
-    }
-}
-
-/// The machine-wide settings file a school installs, with `locked = true` or
-/// `locked = ["auth_url", "client_id"]`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Managed {
-    pub settings: RawSettings,
-    pub locks: Locks,
-}
-
-impl Managed {
-    pub fn parse(text: &str, path: &Path) -> Result<Managed, ConfigError> {
-        let mut table: toml::Table =
-            toml::from_str(text).map_err(|e| toml_error(&e, text, path))?;
-        let problem = |problem: String| ConfigError::file(path, None, problem);
-        let locks = match table.remove("locked") {
-            None | Some(toml::Value::Boolean(false)) => Locks::None,
-            Some(toml::Value::Boolean(true)) => Locks::All,
-            Some(toml::Value::Array(names)) => Locks::Keys(
-                names
-                    .iter()
-                    .map(|name| {
-                        name.as_str()
-                            .and_then(Key::from_name)
-                            .ok_or_else(|| problem(format!("`locked` names no setting {name}")))
-                    })
-                    .collect::<Result<_, _>>()?,
-            ),
-            Some(_) => {
-                return Err(problem(
-                    "`locked` must be true, false or a list of settings".into(),
-                ))
-            }
-        };
-        let settings = RawSettings::from_table(table, text, path)?;
-        Ok(Managed { settings, locks })
-    }
-
-    /// Reads the machine-wide file; a missing file sets and locks nothing. A file that
-    /// anyone but the system's administrators could have written (see [`super::trust`])
-    /// is not used, and says why.
-    pub fn read(path: &Path, trust: Trust) -> Result<Managed, ConfigError> {
-        let file = match std::fs::File::open(path) {
-            Ok(file) => file,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Managed::default()),
-            Err(e) => return Err(ConfigError::file(path, None, e.to_string())),
-        };
-        if let Some(why) = untrusted(path, &file, trust) {
-            tracing_warn(&why);
-            return Err(ConfigError::Untrusted {
-                path: path.to_owned(),
-                why,
-            });
-        }
-        let mut text = String::new();
-        std::io::Read::read_to_string(&mut &file, &mut text)
-            .map_err(|e| ConfigError::file(path, None, e.to_string()))?;
-        Managed::parse(&text, path)
+    /// Set by the school (or whoever manages the computer).
+    pub fn is_schools(self) -> bool {
+        matches!(
+            self,
+            Layer::Recommended | Layer::School | Layer::UserPolicy | Layer::MachinePolicy
+        )
     }
 }
 
@@ -138,7 +62,8 @@ impl Managed {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Sources {
     pub build: RawSettings,
-    pub managed: Managed,
+    pub policies: Policies,
+    pub school: SchoolFile,
     pub file: RawSettings,
     pub env: RawSettings,
     pub flags: RawSettings,
@@ -166,30 +91,57 @@ impl Merged {
     pub fn is_locked(&self, key: Key) -> bool {
         self.locks.covers(key)
     }
+
+    /// Some setting in force is the school's.
+    pub fn is_managed(&self) -> bool {
+        self.from.values().any(|layer| layer.is_schools()) || self.locks != Locks::None
+    }
 }
 
 impl Sources {
+    /// What is locked: the school file's locks, and every setting a mandatory policy sets.
+    fn locks(&self) -> Locks {
+        let mandatory = [
+            &self.policies.machine.mandatory,
+            &self.policies.user.mandatory,
+        ];
+        mandatory
+            .iter()
+            .flat_map(|raw| raw.keys())
+            .fold(self.school.locks.clone(), Locks::with)
+    }
+
     pub fn merge(&self) -> Merged {
-        let locks = &self.managed.locks;
-        // Strongest first.
-        let layers = [
-            (Layer::Flags, &self.flags),
-            (Layer::Environment, &self.env),
-            (Layer::File, &self.file),
-            (Layer::Managed, &self.managed.settings),
-            (Layer::Build, &self.build),
+        let locks = self.locks();
+        let (machine, user) = (&self.policies.machine, &self.policies.user);
+        let school_locks = &self.school.locks;
+        // Strongest first, each with the keys it may give: the school file's locked keys
+        // count among the locked layers, the others among the defaults.
+        let layers: [(Layer, &RawSettings, Gives); 10] = [
+            (Layer::MachinePolicy, &machine.mandatory, &|_| true),
+            (Layer::UserPolicy, &user.mandatory, &|_| true),
+            (Layer::School, &self.school.settings, &|key| {
+                school_locks.covers(key)
+            }),
+            (Layer::Flags, &self.flags, &|_| true),
+            (Layer::Environment, &self.env, &|_| true),
+            (Layer::File, &self.file, &|_| true),
+            (Layer::Recommended, &machine.recommended, &|_| true),
+            (Layer::Recommended, &user.recommended, &|_| true),
+            (Layer::School, &self.school.settings, &|_| true),
+            (Layer::Build, &self.build, &|_| true),
         ];
         // The first layer that may give `key` a value and does, skipping a layer that names
         // another platform than `platform` for a setting that belongs to one.
         let pick = |key: Key, platform: Option<&str>| {
-            layers.iter().find_map(|(layer, raw)| {
+            layers.iter().find_map(|(layer, raw, gives)| {
                 let elsewhere = key.follows_platform()
                     && raw
                         .get(Key::AuthUrl)
                         .zip(platform)
                         .is_some_and(|(own, used)| !same_platform(own, used));
                 let kept_from_learners = locks.covers(key) || key.is_the_distributors();
-                if elsewhere || (kept_from_learners && layer.is_learners()) {
+                if !gives(key) || elsewhere || (kept_from_learners && layer.is_learners()) {
                     return None;
                 }
                 raw.get(key).map(|value| (*layer, value))
@@ -202,16 +154,16 @@ impl Sources {
         };
         for key in Key::all() {
             if let Some((layer, value)) = pick(key, platform) {
-                let locked = layer == Layer::Managed && locks.covers(key);
                 merged.raw.set(key, value);
-                merged
-                    .from
-                    .insert(key, if locked { Layer::Locked } else { layer });
+                merged.from.insert(key, layer);
             }
         }
         merged
     }
 }
+
+/// Which keys a layer may give.
+type Gives<'a> = &'a dyn Fn(Key) -> bool;
 
 #[cfg(test)]
 #[path = "layers_tests.rs"]

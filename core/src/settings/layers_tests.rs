@@ -1,6 +1,10 @@
 //! The layers' precedence, the locks, and a platform's settings kept to their platform.
 
+use std::path::Path;
+
 use super::*;
+use crate::settings::policy::PolicySet;
+use crate::settings::Trust;
 
 fn path() -> &'static Path {
     Path::new("/etc/passerelle/config.toml")
@@ -10,71 +14,130 @@ fn only(key: Key, value: &str) -> RawSettings {
     RawSettings::default().with(key, value)
 }
 
+/// Sources with `key` set to its layer's name in each of `layers`.
+fn layered(key: Key, layers: &[Layer]) -> Sources {
+    let mut s = Sources::default();
+    for layer in layers {
+        let v = only(key, &format!("{layer:?}"));
+        match layer {
+            Layer::Build => s.build = v,
+            Layer::Recommended => s.policies.user.recommended = v,
+            Layer::School => s.school.settings = v,
+            Layer::File => s.file = v,
+            Layer::Environment => s.env = v,
+            Layer::Flags => s.flags = v,
+            Layer::UserPolicy => s.policies.user.mandatory = v,
+            Layer::MachinePolicy => s.policies.machine.mandatory = v,
+        }
+    }
+    s
+}
+
 /// Each layer alone sets a value; with every layer set, each one beats those below it.
 #[test]
 fn precedence_from_the_strongest() {
     let key = Key::Scope;
-    let layered = |layers: &[Layer]| {
-        let mut s = Sources::default();
-        for layer in layers {
-            let v = format!("{layer:?}");
-            match layer {
-                Layer::Build => s.build = only(key, &v),
-                Layer::Managed => s.managed.settings = only(key, &v),
-                Layer::File => s.file = only(key, &v),
-                Layer::Environment => s.env = only(key, &v),
-                Layer::Flags => s.flags = only(key, &v),
-                Layer::Locked => {
-                    s.managed.settings = only(key, &v);
-                    s.managed.locks = Locks::Keys([key].into());
-                }
-            }
-        }
+    let picked = |s: Sources| {
         let merged = s.merge();
         (
             merged.raw.get(key).map(str::to_owned),
             merged.from.get(&key).copied(),
+            merged.is_locked(key),
         )
     };
     // Weakest to strongest, as docs/configuration.md lists them bottom-up.
     let order = [
         Layer::Build,
-        Layer::Managed,
+        Layer::School,
+        Layer::Recommended,
         Layer::File,
         Layer::Environment,
         Layer::Flags,
+        Layer::UserPolicy,
+        Layer::MachinePolicy,
     ];
     for (i, layer) in order.iter().enumerate() {
+        let locked = matches!(layer, Layer::UserPolicy | Layer::MachinePolicy);
+        let expected = (Some(format!("{layer:?}")), Some(*layer), locked);
+        assert_eq!(picked(layered(key, &[*layer])), expected);
         assert_eq!(
-            layered(&[*layer]),
-            (Some(format!("{layer:?}")), Some(*layer))
-        );
-        assert_eq!(
-            layered(&order[..=i]),
-            (Some(format!("{layer:?}")), Some(*layer)),
+            picked(layered(key, &order[..=i])),
+            expected,
             "{layer:?} beats the layers below it"
         );
     }
-    // A locked managed value beats every layer.
-    let mut s = Sources {
-        build: only(key, "build"),
-        file: only(key, "file"),
-        env: only(key, "env"),
-        flags: only(key, "flags"),
-        managed: Managed {
-            settings: only(key, "school"),
-            locks: Locks::All,
+    // The machine's recommendation beats the user's.
+    let mut s = layered(key, &[Layer::Recommended]);
+    s.policies.machine.recommended = only(key, "machine");
+    assert_eq!(
+        picked(s),
+        (Some("machine".into()), Some(Layer::Recommended), false)
+    );
+    // A value the school's file locks beats every learner's layer, not the policies.
+    let mut s = layered(
+        key,
+        &[Layer::Build, Layer::File, Layer::Environment, Layer::Flags],
+    );
+    s.school = SchoolFile {
+        settings: only(key, "school"),
+        locks: Locks::All,
+        ignored: None,
+    };
+    assert_eq!(
+        picked(s.clone()),
+        (Some("school".into()), Some(Layer::School), true)
+    );
+    s.policies.user.mandatory = only(key, "user policy");
+    assert_eq!(
+        picked(s.clone()).0.as_deref(),
+        Some("user policy"),
+        "the registry beats the file"
+    );
+    // Locked but not set by the school: the build's value, never the learner's.
+    s.policies.user.mandatory = RawSettings::default();
+    s.school.settings = RawSettings::default();
+    assert_eq!(picked(s.clone()).0.as_deref(), Some("Build"));
+    s.build = RawSettings::default();
+    assert_eq!(picked(s).0, None);
+}
+
+/// A mandatory policy locks its setting, and a policy's platform address locks every
+/// setting of the platform with it.
+#[test]
+fn a_policy_locks_what_it_sets() {
+    let s = Sources {
+        policies: Policies {
+            machine: PolicySet {
+                mandatory: only(Key::AuthUrl, "https://campus.example"),
+                recommended: only(Key::ClientId, "campus"),
+            },
+            user: PolicySet::default(),
         },
+        file: RawSettings::default()
+            .with(Key::AuthUrl, "https://elsewhere.example")
+            .with(Key::TokenEndpoint, "https://evil.example/token")
+            .with(Key::TokenStore, "memory"),
+        ..Sources::default()
     };
     let merged = s.merge();
-    assert_eq!(merged.raw.get(key), Some("school"));
-    assert_eq!(merged.from[&key], Layer::Locked);
-    assert!(merged.is_locked(key));
-    // Locked but not set by the school: the build's value, never the learner's.
-    s.managed.settings = RawSettings::default();
-    assert_eq!(s.merge().raw.get(key), Some("build"));
-    s.build = RawSettings::default();
-    assert_eq!(s.merge().raw.get(key), None);
+    assert_eq!(merged.raw.get(Key::AuthUrl), Some("https://campus.example"));
+    assert_eq!(merged.from[&Key::AuthUrl], Layer::MachinePolicy);
+    assert!(merged.is_locked(Key::AuthUrl) && merged.is_locked(Key::TokenEndpoint));
+    assert_eq!(
+        merged.raw.get(Key::TokenEndpoint),
+        None,
+        "never the learner's"
+    );
+    assert_eq!(merged.raw.get(Key::ClientId), Some("campus"));
+    assert_eq!(merged.from[&Key::ClientId], Layer::Recommended);
+    assert_eq!(
+        merged.raw.get(Key::TokenStore),
+        Some("memory"),
+        "still the learner's"
+    );
+    assert!(!merged.is_locked(Key::TokenStore));
+    assert!(merged.is_managed());
+    assert!(!Sources::default().merge().is_managed());
 }
 
 /// Each setting can be locked on its own; the others stay the learner's.
@@ -95,9 +158,10 @@ fn each_key_can_be_locked() {
         }
         for layer in [Layer::Flags, Layer::Environment, Layer::File] {
             let mut s = Sources {
-                managed: Managed {
+                school: SchoolFile {
                     settings: school.clone(),
                     locks: Locks::Keys([locked].into()),
+                    ignored: None,
                 },
                 ..Sources::default()
             };
@@ -109,9 +173,10 @@ fn each_key_can_be_locked() {
             let merged = s.merge();
             assert_eq!(
                 merged.from[&locked],
-                Layer::Locked,
+                Layer::School,
                 "{locked:?} from {layer:?}"
             );
+            assert!(merged.is_locked(locked));
             assert_eq!(
                 merged.raw.get(locked),
                 school.get(locked),
@@ -120,10 +185,10 @@ fn each_key_can_be_locked() {
             for other in Key::all().filter(|k| *k != locked && *k != Key::AuthUrl) {
                 let expected = if locked == Key::AuthUrl && other.follows_platform() {
                     // A locked platform locks its settings: the school's are used.
-                    Layer::Locked
+                    Layer::School
                 } else if other.is_the_distributors() {
                     // Never a learner's: the school's, unlocked.
-                    Layer::Managed
+                    Layer::School
                 } else {
                     layer
                 };
@@ -180,11 +245,12 @@ fn settings_of_another_platform_are_not_used() {
 #[test]
 fn a_locked_platform_keeps_its_own_endpoints() {
     let s = Sources {
-        managed: Managed {
+        school: SchoolFile {
             settings: RawSettings::default()
                 .with(Key::AuthUrl, "https://campus.example")
                 .with(Key::ClientId, "campus"),
             locks: Locks::Keys([Key::AuthUrl].into()),
+            ignored: None,
         },
         env: RawSettings::default()
             .with(Key::TokenEndpoint, "https://evil.example/token")
@@ -195,7 +261,7 @@ fn a_locked_platform_keeps_its_own_endpoints() {
     let merged = s.merge();
     assert_eq!(merged.raw.get(Key::TokenEndpoint), None);
     assert_eq!(merged.raw.get(Key::ClientId), Some("campus"));
-    assert_eq!(merged.from[&Key::ClientId], Layer::Locked);
+    assert_eq!(merged.from[&Key::ClientId], Layer::School);
     assert!(merged.is_locked(Key::ClientId));
     assert_eq!(
         merged.raw.get(Key::TokenStore),
@@ -206,7 +272,7 @@ fn a_locked_platform_keeps_its_own_endpoints() {
 
 #[test]
 fn the_machine_wide_file() {
-    let m = Managed::parse(
+    let m = SchoolFile::parse(
         "auth_url = \"https://campus.example\"\nclient_id = \"campus\"\nlocked = [\"auth_url\", \"client_id\"]\n",
         path(),
     )
@@ -219,24 +285,27 @@ fn the_machine_wide_file() {
     );
     assert!(!m.locks.covers(Key::TokenStore));
     assert_eq!(
-        Managed::parse("locked = true\nscope = \"read\"", path())
+        SchoolFile::parse("locked = true\nscope = \"read\"", path())
             .unwrap()
             .locks,
         Locks::All
     );
-    assert_eq!(Managed::parse("", path()).unwrap(), Managed::default());
-    let e = Managed::parse("locked = [\"auth_urls\"]", path()).unwrap_err();
+    assert_eq!(
+        SchoolFile::parse("", path()).unwrap(),
+        SchoolFile::default()
+    );
+    let e = SchoolFile::parse("locked = [\"auth_urls\"]", path()).unwrap_err();
     assert!(e.to_string().contains("auth_urls"), "{e}");
-    let e = Managed::parse("locked = 1", path()).unwrap_err();
+    let e = SchoolFile::parse("locked = 1", path()).unwrap_err();
     assert!(matches!(e, ConfigError::File { .. }), "{e}");
-    let e = Managed::parse("locked = true\n\nscope = 3\n", path()).unwrap_err();
+    let e = SchoolFile::parse("locked = true\n\nscope = 3\n", path()).unwrap_err();
     assert!(
         matches!(e, ConfigError::File { line: Some(3), .. }),
         "{e:?}"
     );
     assert_eq!(
-        Managed::read(Path::new("/nonexistent/x.toml"), Trust::System).unwrap(),
-        Managed::default()
+        SchoolFile::read(Path::new("/nonexistent/x.toml"), Trust::System).unwrap(),
+        SchoolFile::default()
     );
 }
 
@@ -261,7 +330,7 @@ fn the_update_feed_and_key_are_never_a_learners() {
     );
     assert_eq!(merged.raw.get(Key::UpdatePubkey), Some("build-key"));
     assert_eq!(merged.raw.get(Key::Updates), Some("auto"));
-    s.managed.settings = only(Key::UpdateUrl, "https://school.example/latest.json");
+    s.school.settings = only(Key::UpdateUrl, "https://school.example/latest.json");
     assert_eq!(
         s.merge().raw.get(Key::UpdateUrl),
         Some("https://school.example/latest.json")

@@ -11,9 +11,13 @@ mod checked;
 mod error;
 mod key;
 mod layers;
+pub mod policy;
 mod raw;
+mod report;
+mod school;
 pub mod trust;
 mod updates;
+mod value;
 
 pub use address::{
     check_url, is_loopback, join_path, label_of, origin_of, same_platform, scheme_allowed,
@@ -23,8 +27,12 @@ pub use checked::{
     DEFAULT_REVOCATION_PATH, DEFAULT_TOKEN_PATH,
 };
 pub use error::{ConfigError, Invalid};
-pub use key::Key;
-pub use layers::{Layer, Locks, Managed, Merged, Sources};
+pub use key::{Key, Kind};
+pub use layers::{Layer, Merged, Sources};
+pub use policy::{Policies, PolicySet};
 pub use raw::{read_file, write_file, RawSettings};
+pub use report::report;
+pub use school::{Locks, SchoolFile};
 pub use trust::Trust;
 pub use updates::{UpdateKey, Updates, LOOPBACK_UPDATES};
+pub use value::Written;

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::address::same_platform;
 use super::error::ConfigError;
 use super::key::Key;
+use super::value::{self, Written};
 
 /// Some settings, by name. Blank values count as unset.
 #[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,10 +73,10 @@ impl RawSettings {
             let problem = |problem| ConfigError::file(path, line_of(text, &name), problem);
             let key = Key::from_name(&name)
                 .ok_or_else(|| problem(format!("unknown setting `{name}`")))?;
-            match value {
-                toml::Value::String(value) => raw.set(key, value),
-                _ => return Err(problem(format!("`{name}` must be a string"))),
-            }
+            raw.set(
+                key,
+                value::read(key, Written::from(&value)).map_err(problem)?,
+            );
         }
         Ok(raw)
     }

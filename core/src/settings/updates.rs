@@ -79,11 +79,11 @@ impl Updates {
     /// off (or one of them is missing: nothing to check with).
     pub fn check(raw: &RawSettings) -> Result<Updates, ConfigError> {
         let invalid = |key, reason| ConfigError::Invalid { key, reason };
-        let auto = match raw.get(Key::Updates) {
-            None | Some("notify") => false,
+        let auto = match raw.get(Key::Updates).or(Key::Updates.default_value()) {
+            Some("notify") => false,
             Some("auto") => true,
             Some("off") => return Ok(Updates::Off),
-            Some(_) => return Err(invalid(Key::Updates, Invalid::NotAnUpdateMode)),
+            _ => return Err(invalid(Key::Updates, Invalid::NotAnUpdateMode)),
         };
         let feed = raw
             .get(Key::UpdateUrl)

@@ -60,7 +60,7 @@ fn sessions_in_the_credential_manager_fit_its_limit() {
 fn the_known_folders_come_from_the_system() {
     std::env::set_var("ProgramData", r"C:\users\learner\planted");
     let paths = Paths::current();
-    let managed = paths.managed_file.to_string_lossy().to_lowercase();
+    let managed = paths.school_file.to_string_lossy().to_lowercase();
     assert!(
         managed.ends_with(r"\programdata\passerelle\config.toml") && !managed.contains("planted"),
         "{managed}"

@@ -14,7 +14,7 @@ pub use models::{
 
 use super::state::{Failure, Overlay, Phase, Retry, SettingsProblem, Stage, State, Step};
 use crate::epoch;
-use crate::settings::{check_url, Key, Layer};
+use crate::settings::{check_url, Key, Layer, Merged};
 
 impl View {
     /// What the window shows in `state`.
@@ -233,11 +233,15 @@ fn unusable(problem: &SettingsProblem) -> View {
 }
 
 fn about(state: &State) -> Screen {
+    let merged = &state.config.merged;
     Screen::About {
         version: state.version.clone(),
         license: env!("CARGO_PKG_LICENSE"),
         platform: state.platform_label(),
         built_for: state.built_for.clone(),
+        managed: in_use(merged)
+            .filter(|setting| setting.from.is_schools() || setting.locked)
+            .collect(),
     }
 }
 
@@ -259,19 +263,18 @@ fn setup(state: &State, first_run: bool) -> SetupView {
         auth_url: merged.raw.get(Key::AuthUrl).unwrap_or_default().to_owned(),
         client_id: own_client_id.unwrap_or_default().to_owned(),
         locked: Key::all().filter(|k| merged.is_locked(*k)).collect(),
-        managed: merged
-            .from
-            .values()
-            .any(|l| matches!(l, Layer::Locked | Layer::Managed)),
-        in_use: merged
-            .raw
-            .keys()
-            .map(|key| InUse {
-                key,
-                value: merged.raw.get(key).unwrap_or_default().to_owned(),
-                from: merged.from.get(&key).copied().unwrap_or(Layer::File),
-            })
-            .collect(),
+        managed: merged.is_managed(),
+        in_use: in_use(merged).collect(),
         saving: state.saving,
     }
+}
+
+/// Each setting that has a value, the value, and where it comes from.
+fn in_use(merged: &Merged) -> impl Iterator<Item = InUse> + '_ {
+    merged.raw.keys().map(|key| InUse {
+        key,
+        value: merged.raw.get(key).unwrap_or_default().to_owned(),
+        from: merged.from.get(&key).copied().unwrap_or(Layer::File),
+        locked: merged.is_locked(key),
+    })
 }

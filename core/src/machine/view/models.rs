@@ -89,6 +89,9 @@ pub enum Screen {
         platform: Option<String>,
         /// The platform this copy was built for, when its distributor built one in.
         built_for: Option<String>,
+        /// The settings the school manages on this computer, as a browser's policy page
+        /// lists them; empty when it manages none.
+        managed: Vec<InUse>,
     },
     /// A stored session is being restored (quietly, after the first paint).
     Restoring,
@@ -141,6 +144,8 @@ pub struct InUse {
     pub key: Key,
     pub value: String,
     pub from: Layer,
+    /// The learner's layers cannot change it.
+    pub locked: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -3,7 +3,9 @@
 //! own what they create: a learner could plant `Passerelle\config.toml` there, lock every
 //! other learner of the computer onto a platform of their choosing, and have it shown as
 //! "managed by your school". So the file, and its folder, are used only when owned by the
-//! system (root; or SYSTEM, Administrators, TrustedInstaller) and writable by no one else.
+//! system (root; or SYSTEM, Administrators, TrustedInstaller) and writable by no one else:
+//! one an ordinary user owns is ignored (and the app goes on without it), one the system
+//! owns but others may change is refused (and the school told).
 
 use std::path::Path;
 
@@ -12,10 +14,12 @@ mod on_unix;
 #[cfg(windows)]
 mod on_windows;
 pub mod unix;
+mod verdict;
 pub mod windows;
 
 #[cfg(windows)]
 pub use on_windows::{current_user_sid, descriptor_from_sddl, descriptor_of};
+pub use verdict::Verdict;
 
 /// Whose files are the school's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,25 +30,24 @@ pub enum Trust {
     AlsoMe,
 }
 
-/// Why the machine-wide file at `path` (opened as `file`) is not used; `None` when it is
-/// the school's.
-pub fn untrusted(path: &Path, file: &std::fs::File, trust: Trust) -> Option<String> {
+/// Whether the machine-wide file at `path` (opened as `file`) is the school's.
+pub fn check(path: &Path, file: &std::fs::File, trust: Trust) -> Verdict {
     let folder = path
         .canonicalize()
         .ok()
         .and_then(|p| p.parent().map(Path::to_owned));
     let Some(folder) = folder else {
-        return Some("its folder cannot be found".into());
+        return Verdict::Exposed("its folder cannot be found".into());
     };
     let also_me = trust == Trust::AlsoMe;
     #[cfg(unix)]
     // SAFETY: geteuid has no preconditions and cannot fail.
-    return on_unix::untrusted(file, &folder, also_me.then(|| unsafe { libc::geteuid() }));
+    return on_unix::check(file, &folder, also_me.then(|| unsafe { libc::geteuid() }));
     #[cfg(windows)]
-    return on_windows::untrusted(file, &folder, also_me.then(current_user_sid).flatten());
+    return on_windows::check(file, &folder, also_me.then(current_user_sid).flatten());
     #[cfg(not(any(unix, windows)))]
     return {
         let _ = (file, also_me);
-        None
+        Verdict::System
     };
 }

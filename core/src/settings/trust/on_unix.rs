@@ -3,15 +3,14 @@
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
-use super::unix::system_only;
+use super::unix::verdict;
+use super::verdict::Verdict;
 
-/// Why `file` or its `folder` is not the system's; `also` is a user trusted besides root.
-pub fn untrusted(file: &std::fs::File, folder: &Path, also: Option<u32>) -> Option<String> {
+/// Whether `file` and its `folder` are the system's; `also` is a user trusted besides root.
+pub fn check(file: &std::fs::File, folder: &Path, also: Option<u32>) -> Verdict {
     let check = |what: &str, meta: std::io::Result<std::fs::Metadata>| match meta {
-        Ok(meta) => system_only(what, meta.uid(), meta.mode(), also),
-        Err(e) => Err(format!("{what} cannot be checked: {e}")),
+        Ok(meta) => verdict(what, meta.uid(), meta.mode(), also),
+        Err(e) => Verdict::Exposed(format!("{what} cannot be checked: {e}")),
     };
-    check("the file", file.metadata())
-        .and_then(|()| check("its folder", std::fs::metadata(folder)))
-        .err()
+    check("the file", file.metadata()).and(check("its folder", std::fs::metadata(folder)))
 }

@@ -20,22 +20,21 @@ use windows_sys::Win32::Security::{
 use windows_sys::Win32::System::SystemServices::ACCESS_ALLOWED_ACE_TYPE;
 use windows_sys::Win32::System::Threading::{GetCurrentProcess, OpenProcessToken};
 
-use super::windows::{system_only, Ace, Descriptor};
+use super::verdict::Verdict;
+use super::windows::{verdict, Ace, Descriptor};
 
-/// Why `file` or its `folder` is not the system's; `also` is a SID trusted besides the
+/// Whether `file` and its `folder` are the system's; `also` is a SID trusted besides the
 /// system's.
-pub fn untrusted(file: &std::fs::File, folder: &Path, also: Option<String>) -> Option<String> {
-    let check = |what: &str, descriptor: Result<Descriptor, String>| {
-        descriptor
-            .map_err(|e| format!("{what} cannot be checked: {e}"))
-            .and_then(|d| system_only(what, &d, also.as_deref()))
+pub fn check(file: &std::fs::File, folder: &Path, also: Option<String>) -> Verdict {
+    let check = |what: &str, descriptor: Result<Descriptor, String>| match descriptor {
+        Ok(d) => verdict(what, &d, also.as_deref()),
+        Err(e) => Verdict::Exposed(format!("{what} cannot be checked: {e}")),
     };
     check(
         "the file",
         descriptor_of_handle(file.as_raw_handle() as HANDLE),
     )
-    .and_then(|()| check("its folder", descriptor_of(folder)))
-    .err()
+    .and(check("its folder", descriptor_of(folder)))
 }
 
 /// A security descriptor the system allocated, freed when dropped.

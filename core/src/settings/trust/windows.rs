@@ -1,6 +1,8 @@
 //! Windows: owned by SYSTEM, Administrators or TrustedInstaller; no access-allowed entry
 //! lets anyone else write, append, delete or change it.
 
+use super::verdict::Verdict;
+
 /// SYSTEM, Administrators, TrustedInstaller.
 pub const TRUSTED: [&str; 3] = [
     "S-1-5-18",
@@ -43,20 +45,20 @@ pub struct Descriptor {
 
 /// Why a file or folder with this descriptor is not the school's; `also` is a SID
 /// trusted besides the system's (the current user's, for tests).
-pub fn system_only(what: &str, d: &Descriptor, also: Option<&str>) -> Result<(), String> {
+pub fn verdict(what: &str, d: &Descriptor, also: Option<&str>) -> Verdict {
     let trusted = |sid: &str| TRUSTED.contains(&sid) || Some(sid) == also;
     if !trusted(&d.owner) {
-        return Err(format!("{what} belongs to {}, not to the system", d.owner));
+        return Verdict::Planted(format!("{what} belongs to {}, not to the system", d.owner));
     }
     let Some(aces) = &d.dacl else {
-        return Err(format!("{what} has no access list: anyone may change it"));
+        return Verdict::Exposed(format!("{what} has no access list: anyone may change it"));
     };
     match aces
         .iter()
         .find(|a| a.allows && !a.inherit_only && a.mask & CHANGES != 0 && !trusted(&a.sid))
     {
-        Some(ace) => Err(format!("{what} may be changed by {}", ace.sid)),
-        None => Ok(()),
+        Some(ace) => Verdict::Exposed(format!("{what} may be changed by {}", ace.sid)),
+        None => Verdict::System,
     }
 }
 
@@ -88,26 +90,26 @@ mod tests {
 
     #[test]
     fn windows_files_of_the_system_that_only_the_system_may_change() {
-        assert_eq!(system_only("the file", &installed(), None), Ok(()));
+        assert_eq!(verdict("the file", &installed(), None), Verdict::System);
         for owner in TRUSTED {
             let d = Descriptor {
                 owner: owner.into(),
                 ..installed()
             };
-            assert_eq!(system_only("the file", &d, None), Ok(()));
+            assert_eq!(verdict("the file", &d, None), Verdict::System);
         }
-        // A learner created the folder: they own it.
+        // A learner created the folder: they own it. Planted, whatever its access list.
         let planted = Descriptor {
             owner: "S-1-5-21-1-2-3-1001".into(),
             ..installed()
         };
         assert_eq!(
-            system_only("its folder", &planted, None).unwrap_err(),
-            "its folder belongs to S-1-5-21-1-2-3-1001, not to the system"
+            verdict("its folder", &planted, None),
+            Verdict::Planted("its folder belongs to S-1-5-21-1-2-3-1001, not to the system".into())
         );
         assert_eq!(
-            system_only("its folder", &planted, Some("S-1-5-21-1-2-3-1001")),
-            Ok(())
+            verdict("its folder", &planted, Some("S-1-5-21-1-2-3-1001")),
+            Verdict::System
         );
         // Users, Everyone or Authenticated Users may write, append or delete.
         for (sid, mask) in [
@@ -121,8 +123,8 @@ mod tests {
             let mut d = installed();
             d.dacl.as_mut().unwrap().push(ace(sid, mask));
             assert!(
-                system_only("the file", &d, None).is_err(),
-                "{sid} {mask:#x}"
+                matches!(verdict("the file", &d, None), Verdict::Exposed(_)),
+                "{sid} {mask:#x}: the system's, with the wrong access list"
             );
         }
         // An inherit-only template and a deny entry grant nothing here.
@@ -135,11 +137,14 @@ mod tests {
             allows: false,
             ..ace("S-1-1-0", 0x1f01ff)
         });
-        assert_eq!(system_only("the file", &d, None), Ok(()));
+        assert_eq!(verdict("the file", &d, None), Verdict::System);
         let open = Descriptor {
             dacl: None,
             ..installed()
         };
-        assert!(system_only("the file", &open, None).is_err(), "a null DACL");
+        assert!(
+            matches!(verdict("the file", &open, None), Verdict::Exposed(_)),
+            "a null DACL"
+        );
     }
 }

@@ -12,7 +12,7 @@ use passerelle_core::machine::view::{Screen, Status};
 use passerelle_core::machine::{Installer, KeeperFactory, Machine, Message, Startup, View};
 use passerelle_core::session::fake::FakeKeychain;
 use passerelle_core::session::{self, Binding, Patience, SavedSession, Vault};
-use passerelle_core::settings::{RawSettings, Settings, Trust};
+use passerelle_core::settings::{Policies, RawSettings, Settings, Trust};
 use tokio_util::sync::CancellationToken;
 
 pub use crate::common::{fast_options, nothing_on, platform, raw_settings};
@@ -22,8 +22,10 @@ pub struct Setup {
     pub flags: RawSettings,
     pub build: RawSettings,
     /// The machine-wide file's text, if any, and its Unix mode when not the usual one.
-    pub managed: Option<String>,
-    pub managed_mode: Option<u32>,
+    pub school: Option<String>,
+    pub school_mode: Option<u32>,
+    /// The policies the system's management tools set.
+    pub policies: Policies,
     /// The learner's file's text, if any.
     pub file: Option<String>,
     /// Stands in for the keychain, for every platform.
@@ -32,7 +34,7 @@ pub struct Setup {
     /// Instead of one keychain for every platform: a keeper made by this for each.
     pub keepers: Option<KeeperFactory>,
     /// Whose the school's file must be: by default the test's user's too.
-    pub managed_trust: Trust,
+    pub school_trust: Trust,
     /// What installs updates: none by default, so that no test asks a feed.
     pub installer: Option<Arc<dyn Installer>>,
 }
@@ -42,13 +44,14 @@ impl Setup {
         Self {
             flags,
             build: RawSettings::default(),
-            managed: None,
-            managed_mode: None,
+            school: None,
+            school_mode: None,
+            policies: Policies::default(),
             file: None,
             keychain: Arc::new(FakeKeychain::default()),
             patience: Patience::default(),
             keepers: None,
-            managed_trust: Trust::AlsoMe,
+            school_trust: Trust::AlsoMe,
             installer: None,
         }
     }
@@ -82,20 +85,20 @@ pub fn start(setup: Setup) -> Harness {
 /// As [`start`], in a folder an earlier run left (its files as that run left them).
 pub fn start_in(dir: tempfile::TempDir, setup: Setup) -> Harness {
     let config_file = dir.path().join("config.toml");
-    let managed_file = dir.path().join("managed.toml");
+    let school_file = dir.path().join("school.toml");
     if let Some(text) = &setup.file {
         std::fs::write(&config_file, text).unwrap();
     }
-    if let Some(text) = &setup.managed {
-        std::fs::write(&managed_file, text).unwrap();
+    if let Some(text) = &setup.school {
+        std::fs::write(&school_file, text).unwrap();
     }
     #[cfg(unix)]
-    if let Some(mode) = setup.managed_mode {
+    if let Some(mode) = setup.school_mode {
         use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&managed_file, std::fs::Permissions::from_mode(mode)).unwrap();
+        std::fs::set_permissions(&school_file, std::fs::Permissions::from_mode(mode)).unwrap();
     }
     #[cfg(not(unix))]
-    assert!(setup.managed_mode.is_none(), "modes are Unix's");
+    assert!(setup.school_mode.is_none(), "modes are Unix's");
     let (keychain, patience) = (setup.keychain.clone(), setup.patience);
     let startup = Startup {
         flags: setup.flags,
@@ -103,8 +106,12 @@ pub fn start_in(dir: tempfile::TempDir, setup: Setup) -> Harness {
         build: setup.build,
         built_for: None,
         config_file: Some(config_file),
-        managed_file,
-        managed_trust: setup.managed_trust,
+        school_file,
+        school_trust: setup.school_trust,
+        policies: {
+            let policies = setup.policies.clone();
+            Arc::new(move || Ok(policies.clone()))
+        },
         keepers: setup.keepers.unwrap_or_else(|| {
             // As the app makes them, with the stand-in for its keychain.
             Arc::new(move |settings: &Settings| {

@@ -14,7 +14,7 @@ async fn the_school_locks_the_platform() {
     let platform = platform(fast_options()).await;
     let other = platform_two().await;
     let h = start(Setup {
-        managed: Some(format!(
+        school: Some(format!(
             "auth_url = \"{}\"\nclient_id = \"{DEMO_CLIENT_ID}\"\nlocked = [\"auth_url\", \"client_id\"]\n",
             platform.auth_url()
         )),
@@ -35,9 +35,12 @@ async fn the_school_locks_the_platform() {
     assert!(!setup.locked.contains(&Key::TokenStore));
     assert!(setup.managed && !setup.first_run);
     assert_eq!(setup.auth_url, platform.auth_url());
-    let from = |key| setup.in_use.iter().find(|i| i.key == key).map(|i| i.from);
-    assert_eq!(from(Key::AuthUrl), Some(Layer::Locked));
-    assert_eq!(from(Key::ClientId), Some(Layer::Locked));
+    let from = |key| {
+        let in_use = setup.in_use.iter().find(|i| i.key == key).unwrap();
+        (in_use.from, in_use.locked)
+    };
+    assert_eq!(from(Key::AuthUrl), (Layer::School, true));
+    assert_eq!(from(Key::ClientId), (Layer::School, true));
     assert!(matches!(
         save(&h, other.auth_url(), "").await,
         Err(CommandError::Locked(Key::AuthUrl))
@@ -51,49 +54,87 @@ async fn the_school_locks_the_platform() {
     h.signed_in().await;
 }
 
-/// A school's file someone else could have written is not used: the app says which file,
-/// and why, and goes no further. On Unix, one that other users may change; on Windows, one
-/// that belongs to the learner who made it (every file a test makes is its user's).
+/// A school's file the system owns but others may change is not used: the app says which
+/// file, and why, and goes no further, so that the school finds out. (On Windows every file
+/// a test makes is its user's, so there it is the next test's case.)
+#[cfg(unix)]
 #[tokio::test(start_paused = true)]
-async fn a_school_file_anyone_could_have_written_is_not_used() {
+async fn a_school_file_others_may_change_is_refused() {
     let platform = platform(fast_options()).await;
-    let school = |planted: bool| {
-        let mut setup = Setup {
-            managed: Some(format!(
+    let school = |mode| {
+        start(Setup {
+            school: Some(format!(
                 "auth_url = \"{}\"\nclient_id = \"{DEMO_CLIENT_ID}\"\nlocked = true\n",
                 platform.auth_url()
             )),
+            school_mode: Some(mode),
             ..Setup::new(RawSettings::default())
-        };
-        if cfg!(windows) {
-            setup.managed_trust = if planted {
-                Trust::System
-            } else {
-                Trust::AlsoMe
-            };
-        } else {
-            setup.managed_mode = Some(if planted { 0o666 } else { 0o644 });
-        }
-        start(setup)
+        })
     };
-    assert_eq!(school(false).signed_out().await, None, "trusted as it is");
-    let h = school(true);
-    let managed = h.dir.path().join("managed.toml");
+    assert_eq!(school(0o644).signed_out().await, None, "trusted as it is");
+    let h = school(0o666);
+    let file = h.dir.path().join("school.toml");
     let view = h.machine.view();
     let Screen::Error(error) = view.screen else {
         panic!("{view:?}")
     };
     assert_eq!(error.message, Message::ManagedFileUntrusted);
-    assert_eq!(error.file.as_deref(), Some(managed.to_str().unwrap()));
-    let why = if cfg!(windows) {
-        "not to the system"
-    } else {
-        "may be changed by other users"
-    };
-    assert!(error.detail.contains(why), "{}", error.detail);
+    assert_eq!(error.file.as_deref(), Some(file.to_str().unwrap()));
+    assert!(
+        error.detail.contains("may be changed by other users"),
+        "{}",
+        error.detail
+    );
     assert_eq!(
         view.actions,
         vec![Action::Retry, Action::CopySupportDetails]
     );
     assert!(!view.tools.contains(&Action::OpenSettings));
+}
+
+/// A school's file an ordinary user owns — planted by a learner, say — is ignored: the app
+/// starts with the other layers (here, the first start's setup), and says why in the log
+/// and in `--show-settings`. One learner cannot stop the app for every other one.
+#[tokio::test(start_paused = true)]
+async fn a_school_file_an_ordinary_user_owns_is_ignored() {
+    let platform = platform(fast_options()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("school.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "auth_url = \"{}\"\nclient_id = \"x\"\nlocked = true\n",
+            platform.auth_url()
+        ),
+    )
+    .unwrap();
+    // Owned by an ordinary user: the test's own, or nobody's when the test runs as root.
+    #[cfg(unix)]
+    {
+        // SAFETY: geteuid has no preconditions.
+        if unsafe { libc::geteuid() } == 0 {
+            std::os::unix::fs::chown(&file, Some(65534), Some(65534)).unwrap();
+        }
+    }
+    let h = start_in(
+        dir,
+        Setup {
+            school_trust: Trust::System,
+            ..Setup::new(RawSettings::default())
+        },
+    );
+    let view = h
+        .until("the first start", |v| {
+            !matches!(v.screen, Screen::Restoring)
+        })
+        .await;
+    assert!(matches!(view.screen, Screen::Setup(_)), "{view:?}");
+    h.machine.open_about();
+    let Screen::About { managed, .. } = h.screen() else {
+        panic!("{:?}", h.screen())
+    };
+    assert!(
+        managed.is_empty(),
+        "nothing of the planted file is used: {managed:?}"
+    );
 }

@@ -1,0 +1,58 @@
+//! The registry's policies, read on Windows: [`super::registry`] says what they mean.
+
+use windows_registry::{Type, Value, CURRENT_USER, LOCAL_MACHINE};
+
+use super::registry::{settings_of, RegistryValue, KEY, RECOMMENDED};
+use super::sets::{Policies, PolicySet};
+use crate::settings::{ConfigError, RawSettings};
+
+pub fn read() -> Result<Policies, ConfigError> {
+    Ok(Policies {
+        machine: set(&LOCAL_MACHINE, "HKEY_LOCAL_MACHINE")?,
+        user: set(&CURRENT_USER, "HKEY_CURRENT_USER")?,
+    })
+}
+
+fn set(hive: &windows_registry::Key, hive_name: &str) -> Result<PolicySet, ConfigError> {
+    Ok(PolicySet {
+        mandatory: values(hive, hive_name, KEY)?,
+        recommended: values(hive, hive_name, RECOMMENDED)?,
+    })
+}
+
+/// The settings the values under `hive\path` set; none when the key is not there.
+fn values(
+    hive: &windows_registry::Key,
+    hive_name: &str,
+    path: &str,
+) -> Result<RawSettings, ConfigError> {
+    let name = format!(r"{hive_name}\{path}");
+    let Ok(key) = hive.open(path) else {
+        return Ok(RawSettings::default());
+    };
+    let values = key.values().map_err(|e| ConfigError::Policy {
+        policy: name.clone(),
+        problem: format!("cannot be read: {e}"),
+    })?;
+    settings_of(
+        &name,
+        values.map(|(value_name, value)| (value_name, typed(value))),
+    )
+}
+
+fn typed(value: Value) -> RegistryValue {
+    match value.ty() {
+        Type::String => {
+            String::try_from(value).map_or(RegistryValue::Other("REG_SZ"), RegistryValue::Sz)
+        }
+        Type::U32 => {
+            u32::try_from(value).map_or(RegistryValue::Other("REG_DWORD"), RegistryValue::Dword)
+        }
+        Type::MultiString => Vec::<String>::try_from(value)
+            .map_or(RegistryValue::Other("REG_MULTI_SZ"), RegistryValue::MultiSz),
+        Type::ExpandString => RegistryValue::Other("REG_EXPAND_SZ"),
+        Type::U64 => RegistryValue::Other("REG_QWORD"),
+        Type::Bytes => RegistryValue::Other("REG_BINARY"),
+        Type::Other(_) => RegistryValue::Other("an unknown type"),
+    }
+}
