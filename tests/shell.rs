@@ -125,3 +125,92 @@ async fn the_window_is_granted_exactly_what_it_calls() {
     let e = h.invoke_from("https://evil.example", "open_about", Value::Null);
     assert!(e.is_err(), "{e:?}");
 }
+
+/// `passerelle --show-settings`, as an administrator runs it: every setting on a line, its
+/// value, where it comes from and whether it is locked. On Windows the school's policies are
+/// written in the registry (and removed after); elsewhere in the school's file.
+#[test]
+fn the_settings_in_force_say_where_they_come_from() {
+    let home = tempfile::tempdir().unwrap();
+    let mut run = std::process::Command::new(env!("CARGO_BIN_EXE_passerelle"));
+    run.args(["--show-settings", "--scope", "read write"])
+        .env("PASSERELLE_CONFIG", home.path().join("config.toml"))
+        .env_remove("PASSERELLE_TOKEN_STORE");
+    #[cfg(windows)]
+    let written = {
+        use passerelle::core::settings::policy::registry::{KEY, RECOMMENDED};
+        use windows_registry::{CURRENT_USER, LOCAL_MACHINE};
+        let machine = LOCAL_MACHINE.create(KEY).unwrap();
+        machine
+            .set_string("auth_url", "https://moncampus.fr")
+            .unwrap();
+        machine.set_u32("remember_session", 0).unwrap();
+        let user = CURRENT_USER.create(KEY).unwrap();
+        user.set_string("auth_url", "https://elsewhere.example")
+            .unwrap();
+        user.set_string("sign_out_when_idle", "15m").unwrap();
+        CURRENT_USER
+            .create(RECOMMENDED)
+            .unwrap()
+            .set_string("token_store", "memory")
+            .unwrap();
+        [(&LOCAL_MACHINE, KEY), (&CURRENT_USER, KEY)]
+    };
+    #[cfg(not(windows))]
+    {
+        let school = home.path().join("school.toml");
+        std::fs::write(
+            &school,
+            "auth_url = \"https://moncampus.fr\"\nremember_session = false\n\
+             sign_out_when_idle = \"15m\"\ntoken_store = \"memory\"\n\
+             locked = [\"auth_url\", \"remember_session\", \"sign_out_when_idle\"]\n",
+        )
+        .unwrap();
+        run.env("PASSERELLE_MANAGED_CONFIG", school);
+    }
+    let output = run.output().unwrap();
+    #[cfg(windows)]
+    for (hive, key) in written {
+        hive.remove_tree(key).unwrap();
+    }
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(output.status.success(), "{text}");
+    let line = |name: &str| -> Vec<String> {
+        text.lines()
+            .find(|l| l.starts_with(&format!("{name} ")))
+            .unwrap_or_else(|| panic!("no {name} in {text}"))
+            .split("  ")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    let (machine, user) = if cfg!(windows) {
+        ("machine policy", "user policy")
+    } else {
+        ("school file", "school file")
+    };
+    let defaulted = if cfg!(windows) {
+        "recommended"
+    } else {
+        "school file"
+    };
+    assert_eq!(
+        line("auth_url"),
+        ["auth_url", "https://moncampus.fr", machine, "locked"]
+    );
+    assert_eq!(
+        line("remember_session"),
+        ["remember_session", "false", machine, "locked"]
+    );
+    assert_eq!(
+        line("sign_out_when_idle"),
+        ["sign_out_when_idle", "15m", user, "locked"]
+    );
+    assert_eq!(line("token_store"), ["token_store", "memory", defaulted]);
+    assert_eq!(
+        line("scope"),
+        ["scope", "(not set)", "default", "locked"],
+        "locked with the platform: the flag does not count"
+    );
+}

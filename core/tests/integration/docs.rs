@@ -1,6 +1,10 @@
-//! The documents hold to the repository: every path they name exists.
+//! The documents hold to the repository: every path they name exists, and every
+//! configuration example is read as the app reads it.
 
 use std::path::{Path, PathBuf};
+
+use passerelle_core::settings::policy::registry::{settings_of, RegistryValue, KEY, RECOMMENDED};
+use passerelle_core::settings::{Key, RawSettings, SchoolFile, Sources};
 
 /// The repository's top folder.
 pub fn root() -> PathBuf {
@@ -118,4 +122,129 @@ fn a_path_that_does_not_exist_is_found() {
     );
     let missing: Vec<_> = named.iter().filter(|(_, at)| !at.exists()).collect();
     assert_eq!(missing.len(), 2, "{named:?}");
+}
+
+/// The fenced code blocks of `text` in `language`, each as its lines.
+fn blocks<'a>(text: &'a str, language: &str) -> Vec<Vec<&'a str>> {
+    let fence = format!("```{language}");
+    let mut found = Vec::new();
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == fence {
+            found.push(lines.by_ref().take_while(|l| l.trim() != "```").collect());
+        }
+    }
+    found
+}
+
+/// `reg add "HKLM\…" /v name /t REG_… /d data /f`, as the registry would hold it.
+fn reg_add(line: &str) -> (bool, String, String, RegistryValue) {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ' ' if !quoted => words.push(std::mem::take(&mut word)),
+            c => word.push(c),
+        }
+    }
+    words.push(word);
+    let after = |flag: &str| {
+        let at = words
+            .iter()
+            .position(|w| w.eq_ignore_ascii_case(flag))
+            .unwrap();
+        words[at + 1].clone()
+    };
+    let (hive, path) = words[2].split_once('\\').unwrap();
+    let machine = matches!(hive, "HKLM" | "HKEY_LOCAL_MACHINE");
+    let data = after("/d");
+    let value = match after("/t").as_str() {
+        "REG_SZ" => RegistryValue::Sz(data),
+        "REG_DWORD" => RegistryValue::Dword(data.parse().unwrap()),
+        "REG_MULTI_SZ" => RegistryValue::MultiSz(data.split("\\0").map(str::to_owned).collect()),
+        other => panic!("{other}"),
+    };
+    (machine, path.to_owned(), after("/v"), value)
+}
+
+/// Every configuration example in the documents is read as the layer it is written for
+/// reads it, and all its values can be used together: a documented example can never be
+/// refused again. A TOML example says, on its first line, which file it is.
+#[test]
+fn every_configuration_example_is_read_as_its_layer_reads_it() {
+    let mut examples = 0;
+    for document in documents() {
+        let text = std::fs::read_to_string(&document).unwrap();
+        let name = document.display().to_string();
+        let mut sources = Vec::new();
+        for block in blocks(&text, "toml") {
+            let first = block.first().copied().unwrap_or_default();
+            let path = Path::new("example.toml");
+            let body = block.join("\n");
+            let mut s = Sources::default();
+            if first.contains("distribution.toml") {
+                s.build = RawSettings::parse(&body, path).unwrap_or_else(|e| panic!("{name}: {e}"));
+            } else if first.contains("/etc/passerelle/config.toml") {
+                s.school = SchoolFile::parse(&body, path).unwrap_or_else(|e| panic!("{name}: {e}"));
+            } else if first.contains("config.toml") {
+                s.file = RawSettings::parse(&body, path).unwrap_or_else(|e| panic!("{name}: {e}"));
+            } else {
+                panic!("{name}: a TOML example starts with the file it is: {first}");
+            }
+            sources.push((body, s));
+        }
+        for block in blocks(&text, "bat") {
+            let mut s = Sources::default();
+            for line in block.iter().filter(|l| l.starts_with("reg add")) {
+                let (machine, path, value_name, value) = reg_add(line);
+                let set = if machine {
+                    &mut s.policies.machine
+                } else {
+                    &mut s.policies.user
+                };
+                let (raw, key) = match path.as_str() {
+                    p if p.eq_ignore_ascii_case(RECOMMENDED) => (&mut set.recommended, p),
+                    p if p.eq_ignore_ascii_case(KEY) => (&mut set.mandatory, p),
+                    p => panic!("{name}: {p} is not Passerelle's policy key"),
+                };
+                let read = settings_of(key, [(value_name, value)])
+                    .unwrap_or_else(|e| panic!("{name}: {line}: {e}"));
+                for setting in read.keys() {
+                    raw.set(setting, read.get(setting).unwrap());
+                }
+            }
+            sources.push((block.join("\n"), s));
+        }
+        for (example, mut s) in sources {
+            examples += 1;
+            // What the example does not set, a build could: its values are checked with a
+            // platform in force.
+            s.build = s
+                .build
+                .with(Key::AuthUrl, "https://moncampus.fr")
+                .with(Key::ClientId, "passerelle");
+            let set: Vec<Key> = [
+                &s.school.settings,
+                &s.file,
+                &s.policies.machine.mandatory,
+                &s.policies.machine.recommended,
+            ]
+            .iter()
+            .flat_map(|raw| raw.keys())
+            .collect();
+            let merged = s.merge();
+            merged
+                .settings()
+                .unwrap_or_else(|e| panic!("{name}: this example cannot be used: {e}\n{example}"));
+            for key in set {
+                assert!(
+                    merged.raw.get(key).is_some(),
+                    "{name}: {key:?} is dropped\n{example}"
+                );
+            }
+        }
+    }
+    assert!(examples >= 6, "only {examples} examples found");
 }

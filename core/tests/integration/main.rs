@@ -12,6 +12,7 @@ mod load;
 mod logs;
 mod machine;
 mod parsers;
+mod policies;
 mod proxy;
 #[cfg(windows)]
 mod windows;

@@ -1,11 +1,22 @@
 //! What only Windows has, on Windows (under Wine in CI): the session in the Credential
-//! Manager, the known folders from the system, and the trust check of the school's file
-//! with the system's own security descriptors.
+//! Manager, the known folders from the system, the trust check of the school's file with
+//! the system's own security descriptors, and the policies Group Policy writes in the
+//! registry.
+
+use demo_platform::DEMO_CLIENT_ID;
+use passerelle_core::machine::view::Screen;
+use passerelle_core::settings::policy::registry::{KEY, RECOMMENDED};
+use passerelle_core::settings::{Key, Layer, Policies, RawSettings};
+use windows_registry::{CURRENT_USER, LOCAL_MACHINE};
+
+use crate::common::{fast_options, platform};
+use crate::machine::harness::{start, Setup};
 
 use passerelle_core::flow::{AccessToken, RefreshToken};
 use passerelle_core::paths::Paths;
 use passerelle_core::session::{Binding, Keychain, SavedSession, Vault, VaultError};
-use passerelle_core::settings::trust::windows::{system_only, TRUSTED};
+use passerelle_core::settings::trust::windows::{verdict, TRUSTED};
+use passerelle_core::settings::trust::Verdict;
 use passerelle_core::settings::trust::{current_user_sid, descriptor_from_sddl, descriptor_of};
 use url::Url;
 
@@ -89,18 +100,19 @@ fn the_school_s_file_is_checked_with_the_system_s_descriptors() {
     let me = current_user_sid().expect("this process's user");
     let planted = descriptor_of(&file).unwrap();
     assert_eq!(planted.owner, me, "a file belongs to whoever made it");
-    let e = system_only("the file", &planted, None).unwrap_err();
-    assert!(e.contains("not to the system"), "{e}");
-    assert_eq!(system_only("the file", &planted, Some(&me)), Ok(()));
+    assert!(
+        matches!(verdict("the file", &planted, None), Verdict::Planted(e) if e.contains("not to the system"))
+    );
+    assert_eq!(verdict("the file", &planted, Some(&me)), Verdict::System);
 
     let installed = "O:BAG:SYD:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;BU)";
     assert_eq!(
-        system_only(
+        verdict(
             "its folder",
             &descriptor_from_sddl(installed).unwrap(),
             None
         ),
-        Ok(())
+        Verdict::System
     );
     for (sddl, why) in [
         (
@@ -117,8 +129,59 @@ fn the_school_s_file_is_checked_with_the_system_s_descriptors() {
         ),
     ] {
         let d = descriptor_from_sddl(sddl).unwrap();
-        let e = system_only("the file", &d, None).unwrap_err();
+        let e = match verdict("the file", &d, None) {
+            Verdict::Planted(e) | Verdict::Exposed(e) => e,
+            Verdict::System => panic!("{sddl} is the system's"),
+        };
         assert!(e.contains(why), "{sddl}: {e}");
     }
     assert!(TRUSTED.contains(&descriptor_from_sddl(installed).unwrap().owner.as_str()));
+}
+
+/// The policies Group Policy and Intune write, read from the registry: given its platform
+/// only through `HKLM\SOFTWARE\Policies\Passerelle`, the app starts on Sign in with those
+/// values, locked, and a user's recommended value under them. The keys are removed after.
+#[tokio::test(start_paused = true)]
+async fn a_platform_given_by_group_policy_starts_on_sign_in() {
+    let platform = platform(fast_options()).await;
+    let machine = LOCAL_MACHINE.create(KEY).unwrap();
+    machine.set_string("auth_url", platform.auth_url()).unwrap();
+    machine.set_string("client_id", DEMO_CLIENT_ID).unwrap();
+    machine.set_u32("remember_session", 0).unwrap();
+    let user = CURRENT_USER.create(RECOMMENDED).unwrap();
+    user.set_string("token_store", "memory").unwrap();
+    user.set_string("client_id", "the user's own").unwrap();
+    let read = Policies::of_this_system();
+    let h = start(Setup {
+        policies: read.clone().unwrap(),
+        ..Setup::new(RawSettings::default())
+    });
+    let signed_out = h.signed_out().await;
+    LOCAL_MACHINE.remove_tree(KEY).unwrap();
+    CURRENT_USER.remove_tree(RECOMMENDED).unwrap();
+
+    let policies = read.unwrap();
+    assert_eq!(
+        policies.machine.mandatory.get(Key::RememberSession),
+        Some("false")
+    );
+    assert_eq!(
+        policies.user.recommended.get(Key::TokenStore),
+        Some("memory")
+    );
+    assert_eq!(signed_out, None, "on Sign in");
+    h.machine.open_about();
+    let Screen::About { managed, .. } = h.screen() else {
+        panic!("{:?}", h.screen())
+    };
+    let setting = |key| managed.iter().find(|s| s.key == key).cloned().unwrap();
+    assert_eq!(setting(Key::AuthUrl).from, Layer::MachinePolicy);
+    assert!(setting(Key::AuthUrl).locked && setting(Key::ClientId).locked);
+    assert_eq!(
+        setting(Key::ClientId).value,
+        DEMO_CLIENT_ID,
+        "the machine's, locked"
+    );
+    assert_eq!(setting(Key::TokenStore).from, Layer::Recommended);
+    assert!(!setting(Key::TokenStore).locked);
 }

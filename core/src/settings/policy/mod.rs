@@ -13,6 +13,10 @@ mod on_windows;
 pub mod preferences;
 pub mod registry;
 mod sets;
+#[cfg(any(test, feature = "testing"))]
+pub mod templates;
+#[cfg(any(test, feature = "testing"))]
+mod texts;
 
 pub use sets::{Policies, PolicySet};
 

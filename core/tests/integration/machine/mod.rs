@@ -2,7 +2,7 @@
 //! the same runtime, so it keeps the same time) or stand-ins for the keychain, the window
 //! and the desktop. Every race the app has to win is here, in virtual time.
 
-mod harness;
+pub mod harness;
 mod hostile;
 mod offline;
 mod races;
