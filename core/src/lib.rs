@@ -13,12 +13,14 @@
 //!
 //! Beside them: [`http`], how every request reaches the web (the platform's and the update
 //! feed's); [`paths`], where each file lives on each system; [`update`], how a copy updates
-//! itself; [`epoch`] and [`sync`], two small helpers.
+//! itself; [`epoch`], [`awake`] and [`sync`], small helpers.
 
 /// The app's identifier, as in `tauri.conf.json`: the keychain's service name and the name
 /// of the app's folders.
 pub const APP_ID: &str = "fr.passerelle.desktop";
 
+#[cfg(feature = "client")]
+pub mod awake;
 pub mod epoch;
 pub mod language;
 pub mod paths;

@@ -99,10 +99,15 @@ pub fn listen<R: Runtime>(app: &AppHandle<R>) {
 }
 
 /// logind (systemd): `PrepareForShutdown`, with a delay inhibitor held meanwhile, so that a
-/// shut-down waits for the session to end (at most logind's `InhibitDelayMaxSec`).
+/// shut-down waits for the session to end (at most logind's `InhibitDelayMaxSec`); and
+/// `PrepareForSleep`, before which a shared computer's session ends too — a lab computer
+/// that sleeps with a profile on screen wakes signed out. The sleep's inhibitor is let go
+/// once the session has ended, and taken again on waking.
 #[cfg(target_os = "linux")]
 mod logind {
-    use tauri::{AppHandle, Runtime};
+    use passerelle_core::machine::Machine;
+    use tauri::{AppHandle, Manager, Runtime};
+    use zbus::zvariant::OwnedFd;
 
     pub fn listen<R: Runtime>(app: AppHandle<R>) {
         let _ = std::thread::Builder::new()
@@ -122,21 +127,40 @@ mod logind {
             "/org/freedesktop/login1",
             "org.freedesktop.login1.Manager",
         )?;
+        let inhibit = |what: &str| -> zbus::Result<OwnedFd> {
+            manager.call(
+                "Inhibit",
+                &(
+                    what,
+                    "Passerelle",
+                    "Ending the session of a shared computer",
+                    "delay",
+                ),
+            )
+        };
         // Held until this process ends: logind waits for it before shutting down.
-        let _delay: zbus::zvariant::OwnedFd = manager.call(
-            "Inhibit",
-            &(
-                "shutdown",
-                "Passerelle",
-                "Ending the session of a shared computer",
-                "delay",
-            ),
-        )?;
-        for signal in manager.receive_signal("PrepareForShutdown")? {
-            if signal.body().deserialize::<bool>()? {
-                tracing::info!("the system shuts down");
-                super::SYSTEM_ENDS.store(true, std::sync::atomic::Ordering::SeqCst);
-                app.exit(0);
+        let _shutdown = inhibit("shutdown")?;
+        let mut sleep = inhibit("sleep").ok();
+        for signal in manager.receive_all_signals()? {
+            let member = signal.header().member().map(|m| m.to_string());
+            let starting = signal.body().deserialize::<bool>().unwrap_or(false);
+            match member.as_deref() {
+                Some("PrepareForShutdown") if starting => {
+                    tracing::info!("the system shuts down");
+                    super::SYSTEM_ENDS.store(true, std::sync::atomic::Ordering::SeqCst);
+                    app.exit(0);
+                }
+                Some("PrepareForSleep") if starting => {
+                    tracing::info!("the system is about to sleep");
+                    let machine = app.state::<Machine>().inner().clone();
+                    tauri::async_runtime::block_on(async {
+                        let ending = machine.end_before_sleep();
+                        let _ = tokio::time::timeout(super::LAST_CHANCE, ending).await;
+                    });
+                    sleep = None;
+                }
+                Some("PrepareForSleep") => sleep = sleep.or_else(|| inhibit("sleep").ok()),
+                _ => {}
             }
         }
         Ok(())

@@ -48,6 +48,7 @@ impl Launch {
                 keepers: Arc::new(|settings: &Settings| {
                     session::keeper_for(KEYCHAIN_SERVICE, settings, Patience::default())
                 }),
+                clock: Arc::new(passerelle_core::awake::since_boot),
                 network: Network {
                     proxies: EnvProxies::from_env(|name| std::env::var(name).ok()),
                     ..Network::default()

@@ -65,6 +65,7 @@ pub fn harness(flags: RawSettings) -> Harness {
             SessionKeeper::new(Some(memory.clone()), true, Patience::default())
         }),
         network: Network::default(),
+        clock: Arc::new(passerelle::core::awake::since_boot),
         version: String::new(),
         installer: None,
         update_note: None,

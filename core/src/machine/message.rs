@@ -43,6 +43,7 @@ pub enum Message {
     SettingsChanged,
     KeychainUnread,
     SignedOutIdle,
+    SignedOutAsleep,
     // Why a session will not be remembered: a notice on the profile.
     MemoryChosen,
     NoKeychain,

@@ -33,13 +33,14 @@ pub mod view;
 
 use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::time::Duration;
 
 use tokio::runtime::Handle;
 
 pub use error::CommandError;
 pub use message::Message;
 pub use ports::{Desktop, Installer, Question, Window, Words};
-pub use startup::{KeeperFactory, Startup};
+pub use startup::{Clock, KeeperFactory, Startup};
 pub use view::View;
 
 use crate::flow::FlowError;
@@ -93,6 +94,11 @@ impl Machine {
 
     fn lock(&self) -> MutexGuard<'_, State> {
         self.0.state.lock_anyway()
+    }
+
+    /// Now, on the clock that counts the computer's sleep.
+    fn now(&self) -> Duration {
+        (self.0.startup.clock)()
     }
 
     fn weak(&self) -> Weak<Shared> {

@@ -110,6 +110,7 @@ impl Machine {
         let (phase, platform, config) = load(startup);
         let mut state = State::new(phase, platform, config, startup.built_for.clone());
         state.version = startup.version.clone();
+        state.last_use = (startup.clock)();
         state.updates.note = Self::read_note(startup);
         state
     }

@@ -66,7 +66,8 @@ impl Machine {
                 try_now: try_now.clone(),
             }),
         };
-        if self.apply_for(task, |state| state.sign_in(signed_in)) {
+        let now = self.now();
+        if self.apply_for(task, |state| state.sign_in(signed_in, now)) {
             self.keep_trying(platform, task, try_now).await;
         }
     }
@@ -101,10 +102,11 @@ impl Machine {
             not_remembered: platform.keeper.not_remembered(),
             offline: None,
         };
+        let now = self.now();
         let shown = self.apply(|state| {
             let shown = still(state);
             if shown {
-                state.sign_in(signed_in);
+                state.sign_in(signed_in, now);
             }
             shown
         });

@@ -46,7 +46,8 @@ impl Machine {
 
     /// The learner used the window: the idle time starts again.
     pub fn still_here(&self) {
-        self.lock().last_use = tokio::time::Instant::now();
+        let now = self.now();
+        self.lock().last_use = now;
     }
 
     /// Whether closing the app must end the session first (a shared computer's, with one).
@@ -67,42 +68,61 @@ impl Machine {
     /// within the usual bound. Called as the window closes, the app quits or the system's
     /// session ends.
     pub async fn end_with_the_app(&self) {
+        self.end_shared_session(None).await
+    }
+
+    /// On a shared computer, the session ends before the computer sleeps: it wakes signed
+    /// out, and says why.
+    pub async fn end_before_sleep(&self) {
+        self.end_shared_session(Some(Message::SignedOutAsleep))
+            .await
+    }
+
+    async fn end_shared_session(&self, why: Option<Message>) {
         if !self.ends_with_the_app() {
             return;
         }
-        tracing::info!("a shared computer: the session ends with the app");
+        tracing::info!("a shared computer: the session ends");
         if let Some((platform, _, held)) = self.begin_sign_out(true) {
             end_session(&platform, held).await;
         }
-        self.apply(|state| state.phase = Phase::SignedOut(None));
+        self.apply(|state| state.phase = Phase::SignedOut(why));
     }
 
-    /// After `idle` without the learner using the window, the session ends, for as long as
-    /// `platform` is in use.
+    /// After `idle` without the learner using the window, the session ends — whatever state
+    /// holds it, and counting the time the computer slept — for as long as `platform` is in
+    /// use. Checked when it is due, and every few seconds besides, which is how a wake from
+    /// sleep is noticed: tokio's timers do not count the sleep.
     pub(super) async fn sign_out_when_idle(self, platform: Platform, idle: Duration) {
         loop {
-            let due = self.lock().last_use + idle;
+            let left = (self.lock().last_use + idle).saturating_sub(self.now());
             tokio::select! {
                 _ = platform.ended.cancelled() => return,
-                _ = tokio::time::sleep_until(due) => {}
+                _ = tokio::time::sleep(left.clamp(CHECK_AT_LEAST, CHECK_AT_MOST)) => {}
             }
-            let idle_now = {
+            let now = self.now();
+            let ends = {
                 let mut state = self.lock();
-                let idle_now = state.last_use + idle <= tokio::time::Instant::now();
-                let signed_in = matches!(state.phase, Phase::SignedIn(_));
-                if idle_now && !signed_in {
+                let idle_now = state.last_use + idle <= now;
+                let held = state.session_held().is_some();
+                if idle_now && !held {
                     // Nothing to end: the time counts again from the next sign-in.
-                    state.last_use = tokio::time::Instant::now();
+                    state.last_use = now;
                 }
-                idle_now && signed_in
+                idle_now && held
             };
-            if idle_now {
+            if ends {
                 tracing::info!("signed out after an idle time");
                 self.end_for(Some(Message::SignedOutIdle)).await;
             }
         }
     }
 }
+
+/// How often the idle time is checked, at most and at least: often enough to notice a wake
+/// from sleep within seconds, seldom enough to cost nothing.
+const CHECK_AT_MOST: Duration = Duration::from_secs(10);
+const CHECK_AT_LEAST: Duration = Duration::from_millis(100);
 
 /// Ends the platform's session: the one `held` names, else the one its keeper holds.
 pub(super) async fn end_session(platform: &Platform, held: Held) -> Ended {

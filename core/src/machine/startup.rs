@@ -14,6 +14,10 @@ use crate::settings::{
 /// Gives the keeper of a platform's session (its keychain entry, or memory).
 pub type KeeperFactory = Arc<dyn Fn(&Settings) -> SessionKeeper + Send + Sync>;
 
+/// A clock that counts the computer's sleep ([`crate::awake::since_boot`]; the tests give
+/// their own, to make a night pass).
+pub type Clock = Arc<dyn Fn() -> std::time::Duration + Send + Sync>;
+
 /// Reads the policies the system's management tools set ([`Policies::of_this_system`]; the
 /// tests give their own).
 pub type PolicyReader = Arc<dyn Fn() -> Result<Policies, ConfigError> + Send + Sync>;
@@ -34,6 +38,8 @@ pub struct Startup {
     pub keepers: KeeperFactory,
     /// How this computer reaches the web: timeouts, proxies.
     pub network: Network,
+    /// What the idle time is counted with.
+    pub clock: Clock,
     /// This copy's version, as its bundle says (About, updates).
     pub version: String,
     /// What installs updates; none where this copy does not update itself.

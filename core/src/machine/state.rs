@@ -236,8 +236,9 @@ pub struct State {
     pub version: String,
     /// A save of the settings is under way.
     pub saving: bool,
-    /// When the learner last used the window (or signed in): for `sign_out_when_idle`.
-    pub last_use: tokio::time::Instant,
+    /// When the learner last used the window (or signed in), on the clock that counts the
+    /// computer's sleep: for `sign_out_when_idle`.
+    pub last_use: Duration,
     pub limits: Limits,
     /// Where this copy is with its updates.
     pub updates: UpdateState,
@@ -262,7 +263,7 @@ impl State {
             built_for,
             version: String::new(),
             saving: false,
-            last_use: tokio::time::Instant::now(),
+            last_use: Duration::ZERO,
             limits: Limits::default(),
             updates: UpdateState::default(),
             keychain_waiting: false,
@@ -314,10 +315,10 @@ impl State {
         }
     }
 
-    /// Signed in now, from a sign-in or a restore: the idle time counts from here.
-    pub fn sign_in(&mut self, signed_in: SignedIn) {
+    /// Signed in `now`, from a sign-in or a restore: the idle time counts from here.
+    pub fn sign_in(&mut self, signed_in: SignedIn, now: Duration) {
         self.phase = Phase::SignedIn(Box::new(signed_in));
-        self.last_use = tokio::time::Instant::now();
+        self.last_use = now;
     }
 
     /// Whether `overlay` may open over what is shown: from a calm view only; settings not

@@ -1,6 +1,7 @@
 //! The machine as the app starts it, with stand-ins around it.
 #![allow(dead_code)]
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -63,6 +64,8 @@ impl Setup {
 
 pub struct Harness {
     pub machine: Machine,
+    /// The time the computer slept, which the machine's clock counts and tokio's does not.
+    pub slept: Arc<AtomicU64>,
     pub window: Arc<RecordingWindow>,
     pub desktop: Arc<RecordingDesktop>,
     pub dir: tempfile::TempDir,
@@ -120,12 +123,22 @@ pub fn start_in(dir: tempfile::TempDir, setup: Setup) -> Harness {
         }),
         // The app's own timeouts: the paused clock makes them cost nothing.
         network: Network::default(),
+        clock: Arc::new(Duration::default),
         version: "0.1.0".into(),
         installer: setup.installer.clone(),
         update_note: Some(dir.path().join("updated.json")),
     };
     let window = Arc::new(RecordingWindow::default());
     let desktop = Arc::new(RecordingDesktop::default());
+    let slept = Arc::new(AtomicU64::new(0));
+    let startup = Startup {
+        // tokio's paused clock, and the nights a test makes the computer sleep.
+        clock: {
+            let (start, slept) = (tokio::time::Instant::now(), slept.clone());
+            Arc::new(move || start.elapsed() + Duration::from_secs(slept.load(Ordering::SeqCst)))
+        },
+        ..startup
+    };
     let machine = Machine::new(
         startup,
         window.clone(),
@@ -136,6 +149,7 @@ pub fn start_in(dir: tempfile::TempDir, setup: Setup) -> Harness {
     machine.begin();
     Harness {
         machine,
+        slept,
         window,
         desktop,
         dir,
@@ -143,6 +157,11 @@ pub fn start_in(dir: tempfile::TempDir, setup: Setup) -> Harness {
 }
 
 impl Harness {
+    /// The computer sleeps for `night`: no timer runs, and the machine's clock counts it.
+    pub fn sleep_for(&self, night: Duration) {
+        self.slept.fetch_add(night.as_secs(), Ordering::SeqCst);
+    }
+
     pub fn screen(&self) -> Screen {
         self.machine.view().screen
     }

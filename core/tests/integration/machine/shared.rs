@@ -2,10 +2,10 @@
 
 use std::time::Duration;
 
-use demo_platform::Decision;
+use demo_platform::{Decision, Fault, Target};
 use passerelle_core::machine::view::Screen;
 use passerelle_core::machine::Message;
-use passerelle_core::settings::Key;
+use passerelle_core::settings::{Key, RawSettings};
 
 use super::harness::*;
 
@@ -84,5 +84,68 @@ async fn after_an_idle_time_the_session_ends_and_the_window_says_why() {
     tokio::time::sleep(Duration::from_secs(601)).await;
     assert_eq!(h.signed_out().await, Some(Message::SignedOutIdle));
     assert_eq!(store.stored(), None);
+    assert_eq!(platform.live_refresh_tokens(), Vec::<String>::new());
+}
+
+/// A shared computer's settings, with an idle time.
+fn shared_and_idle(platform: &demo_platform::DemoPlatform, idle: &str) -> RawSettings {
+    raw_settings(platform)
+        .with(Key::RememberSession, "false")
+        .with(Key::SignOutWhenIdle, idle)
+}
+
+/// Learner A signs in on a shared computer, the profile cannot be read right after the
+/// approval (the tokens are kept), and A walks away from the error. At the idle limit A's
+/// session ends and is revoked, so that learner B's Try again cannot become A.
+#[tokio::test(start_paused = true)]
+async fn a_session_held_behind_an_error_ends_at_the_idle_limit() {
+    let platform = platform(fast_options()).await;
+    let h = harness(shared_and_idle(&platform, "10m"));
+    h.signed_out().await;
+    platform.faults().inject(Target::Api, Fault::ServerError, 1);
+    h.sign_in_and_decide(&platform, Decision::Approved).await;
+    assert_eq!(h.error().await, Message::ServerError);
+    assert_eq!(
+        platform.live_refresh_tokens().len(),
+        1,
+        "A's session is held"
+    );
+    tokio::time::sleep(Duration::from_secs(601)).await;
+    assert_eq!(h.signed_out().await, Some(Message::SignedOutIdle));
+    assert_eq!(platform.live_refresh_tokens(), Vec::<String>::new());
+    // B tries again: nothing of A is left to try.
+    h.machine.retry().unwrap();
+    assert_eq!(h.signed_out().await, Some(Message::SignedOutIdle));
+}
+
+/// A lab computer sleeps for the night with A's profile on screen: the night counts as idle
+/// time, and A's session ends within seconds of the computer waking.
+#[tokio::test(start_paused = true)]
+async fn a_night_asleep_counts_as_idle_time() {
+    let platform = platform(fast_options()).await;
+    let h = harness(shared_and_idle(&platform, "15m"));
+    h.signed_out().await;
+    h.sign_in_and_decide(&platform, Decision::Approved).await;
+    h.signed_in().await;
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    assert!(matches!(h.screen(), Screen::SignedIn { .. }));
+    h.sleep_for(Duration::from_secs(8 * 3600));
+    // Awake again: tokio's timers, which the night did not count, fire within seconds.
+    tokio::time::sleep(Duration::from_secs(11)).await;
+    assert_eq!(h.signed_out().await, Some(Message::SignedOutIdle));
+    assert_eq!(platform.live_refresh_tokens(), Vec::<String>::new());
+}
+
+/// logind says the system is about to sleep: a shared computer's session ends first, here
+/// and on the platform, and the window says why when the computer wakes.
+#[tokio::test(start_paused = true)]
+async fn a_shared_session_ends_before_the_computer_sleeps() {
+    let platform = platform(fast_options()).await;
+    let h = harness(raw_settings(&platform).with(Key::RememberSession, "false"));
+    h.signed_out().await;
+    h.sign_in_and_decide(&platform, Decision::Approved).await;
+    h.signed_in().await;
+    h.machine.end_before_sleep().await;
+    assert_eq!(h.signed_out().await, Some(Message::SignedOutAsleep));
     assert_eq!(platform.live_refresh_tokens(), Vec::<String>::new());
 }
