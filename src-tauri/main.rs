@@ -54,6 +54,7 @@ fn show_settings(launch: &Launch) -> ! {
 }
 
 fn main() {
+    app::hardening::keep_the_session_in();
     #[cfg(target_os = "linux")]
     app::engine::lean_webview();
     // Everything the app writes — settings, logs, caches — is the learner's alone.

@@ -46,8 +46,18 @@ let current = null;
  * @type {string | null} */
 let opener = null;
 
+/** A learner's profile is gone from the page, not only hidden, once another view shows: on a
+ * shared computer, the next learner's tools find nothing of the previous one. */
+function forgetProfile() {
+  for (const id of ["avatar", "profile-email", "profile-member-since", "profile-platform", "offline", "session-kept"]) {
+    setText(id, "");
+  }
+  setIsolated("profile-name", "");
+}
+
 /** @param {View} view */
 function show(view) {
+  if (view.state !== "signed_in") forgetProfile();
   for (const [name, id] of Object.entries(sections)) {
     $(id).hidden = name !== view.state;
   }

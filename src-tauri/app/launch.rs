@@ -45,6 +45,7 @@ impl Launch {
                 school_trust: school_trust(),
                 school_file: school_file(paths.school_file),
                 policies: Arc::new(Policies::of_this_system),
+                remembered: Arc::new(session::KeychainSessions(KEYCHAIN_SERVICE.into())),
                 keepers: Arc::new(|settings: &Settings| {
                     session::keeper_for(KEYCHAIN_SERVICE, settings, Patience::default())
                 }),

@@ -11,6 +11,7 @@ pub mod desktop;
 #[cfg(target_os = "linux")]
 pub mod engine;
 mod exit;
+pub mod hardening;
 pub mod launch;
 mod updater;
 pub mod webview2;

@@ -69,6 +69,7 @@ pub fn harness(flags: RawSettings) -> Harness {
         version: String::new(),
         installer: None,
         update_note: None,
+        remembered: Arc::new(passerelle::core::session::fake::FakeRemembered::default()),
     };
     let launch = Launch {
         startup,

@@ -88,6 +88,20 @@ async fn sign_in_through_the_browser_and_see_the_profile() {
     app.click("sign-out").await;
     assert_eq!(app.wait_visible("notice").await, "You are signed out.");
     app.screenshot("4-signed-out-again").await;
+    // Gone from the page, not only hidden: the next learner's tools find nothing of this one.
+    let page = app.client.source().await.unwrap();
+    for trace in ["Camille Martin", "camille.martin@example.com", "2024"] {
+        assert!(!page.contains(trace), "{trace} is still in the page");
+    }
+    // And no core dump of the app could hold its session.
+    for pid in app.pids() {
+        let limits = std::fs::read_to_string(format!("/proc/{pid}/limits")).unwrap();
+        let core = limits
+            .lines()
+            .find(|l| l.starts_with("Max core file size"))
+            .unwrap();
+        assert!(core.split_whitespace().nth(4) == Some("0"), "{core}");
+    }
     app.close().await;
 }
 

@@ -109,6 +109,38 @@ async fn a_session_left_idle_ends_and_the_window_says_why() {
     app.close().await;
 }
 
+/// Learner A signs in on a shared computer; the profile cannot be read right after the
+/// approval, and A walks away from the error. At the idle limit A's session ends, revoked on
+/// the platform, and the window says why: learner B's Try again cannot become A.
+#[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "drives WebKitWebDriver under Xvfb: Linux only"
+)]
+async fn a_session_behind_an_error_ends_at_the_idle_limit() {
+    let _turn = take_turn().await;
+    let platform = platform(fast_options()).await;
+    let mut launch = shared(platform.auth_url());
+    launch
+        .args
+        .extend(["--sign-out-when-idle".into(), "4s".into()]);
+    let app = App::launch(launch).await;
+    platform
+        .faults()
+        .inject(demo_platform::Target::Api, demo_platform::Fault::ServerError, 1);
+    let code = signed_out_to_code(&app).await;
+    assert!(platform.decide(&code, demo_platform::Decision::Approved));
+    app.wait_visible("error").await;
+    assert_eq!(platform.live_refresh_tokens().len(), 1, "A's session is held");
+    assert_eq!(
+        app.wait_visible("notice").await,
+        "You were signed out because Passerelle was not used for a while."
+    );
+    revoked(&platform).await;
+    assert!(!app.is_visible("retry").await, "nothing to try again");
+    app.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 #[cfg_attr(
     not(target_os = "linux"),

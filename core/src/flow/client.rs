@@ -15,7 +15,7 @@ use super::poll::{poll_until, PollAnswer, PollProgress};
 use super::protocol::{self, DeviceAuthorization, ErrorCode, Profile, TokenResponse};
 use super::secret::{AccessToken, RefreshToken, Revocable, Secret};
 use crate::http::{self, Answer, Http, Network};
-use crate::settings::Settings;
+use crate::settings::{Key, RawSettings, Settings};
 
 const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 
@@ -81,6 +81,27 @@ impl DeviceFlowClient {
             settings,
             endpoints: OnceCell::new(),
         }
+    }
+
+    /// A client for endpoints known already, for client `client_id`: one that ends a session
+    /// an earlier run kept, whose platform's settings may not be in force. None when they are
+    /// not addresses a platform's may be.
+    pub fn for_endpoints(client_id: &str, endpoints: Endpoints, network: Network) -> Option<Self> {
+        let origin = url::Url::parse(&crate::settings::origin_of(&endpoints.token)).ok()?;
+        let mut raw = RawSettings::default()
+            .with(Key::AuthUrl, origin.as_str())
+            .with(Key::ClientId, client_id)
+            .with(Key::TokenEndpoint, endpoints.token.as_str())
+            .with(Key::ProfileEndpoint, endpoints.profile.as_str());
+        if let Some(revocation) = &endpoints.revocation {
+            raw.set(Key::RevocationEndpoint, revocation.as_str());
+        }
+        Some(Self {
+            http: OnceCell::new(),
+            network,
+            settings: Settings::check(&raw).ok()?,
+            endpoints: OnceCell::new_with(Some(endpoints)),
+        })
     }
 
     /// The HTTP clients, kept alive between requests.

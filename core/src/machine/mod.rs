@@ -88,6 +88,7 @@ impl Machine {
     /// Restores a stored session, once the window is showing, so that neither the
     /// keychain nor the network delays the first paint.
     pub fn begin(&self) {
+        self.forget_remembered_sessions();
         self.restore_session();
         self.watch_for_updates();
     }

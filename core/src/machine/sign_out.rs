@@ -29,6 +29,33 @@ impl Machine {
         Some(())
     }
 
+    /// On a computer switched to shared use, every session an earlier run kept on this
+    /// computer, whatever its platform, is removed and revoked where it was issued: nothing
+    /// of the previous learners stays for anyone on this account to read.
+    pub(super) fn forget_remembered_sessions(&self) {
+        if !self.lock().config.merged.is_shared_computer() {
+            return;
+        }
+        let (remembered, network) = (
+            self.0.startup.remembered.clone(),
+            self.0.startup.network.clone(),
+        );
+        self.spawn(async move {
+            let found = tokio::task::spawn_blocking(move || remembered.all()).await;
+            let vaults = match found {
+                Ok(Ok(vaults)) => vaults,
+                Ok(Err(e)) => {
+                    return tracing::warn!(error = %e, "the kept sessions cannot be listed")
+                }
+                Err(_) => return,
+            };
+            for vault in vaults {
+                let ended = session::end_remembered(vault, &network).await;
+                tracing::info!(?ended, "a shared computer: a session kept earlier is ended");
+            }
+        });
+    }
+
     /// Gives the window to a sign-out on the platform in use: of the session held, else —
     /// with `whatever` — of whatever its keeper holds (a sign-in's tokens, kept before its
     /// profile was read). None when there is nothing to end.

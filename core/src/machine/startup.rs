@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::ports::Installer;
 use crate::http::Network;
-use crate::session::SessionKeeper;
+use crate::session::{Remembered, SessionKeeper};
 use crate::settings::{
     read_file, report, ConfigError, Policies, RawSettings, SchoolFile, Settings, Sources, Trust,
 };
@@ -36,6 +36,8 @@ pub struct Startup {
     pub school_trust: Trust,
     pub policies: PolicyReader,
     pub keepers: KeeperFactory,
+    /// Every session this app keeps on this computer, whatever its platform.
+    pub remembered: Arc<dyn Remembered>,
     /// How this computer reaches the web: timeouts, proxies.
     pub network: Network,
     /// What the idle time is counted with.

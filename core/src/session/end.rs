@@ -3,9 +3,13 @@
 
 use std::time::{Duration, SystemTime};
 
-use super::keeper::SessionKeeper;
+use std::sync::Arc;
+
+use super::keeper::{Patience, SessionKeeper};
 use super::saved::{Binding, SavedSession};
-use crate::flow::{DeviceFlowClient, FlowError};
+use super::vault::Vault;
+use crate::flow::{DeviceFlowClient, Endpoints, FlowError};
+use crate::http::Network;
 
 /// The platform is told, but waited for no longer than this: the session is already gone
 /// from this computer.
@@ -27,6 +31,35 @@ pub enum Ended {
 pub async fn end(client: &DeviceFlowClient, store: &SessionKeeper, tokens: &SavedSession) -> Ended {
     let removed = store.delete().await;
     finish(client, tokens, removed).await
+}
+
+/// Ends a session an earlier run kept in `vault`, whatever its platform: removed, then
+/// revoked where it was issued, at the endpoints it is bound to (a computer switched to
+/// shared use clears every one at start).
+pub async fn end_remembered(vault: Arc<dyn Vault>, network: &Network) -> Ended {
+    let keeper = SessionKeeper::new(Some(vault), true, Patience::default());
+    let tokens = match keeper.load().await {
+        Ok(Some(tokens)) => tokens,
+        Ok(None) => {
+            return match keeper.delete().await {
+                Ok(()) => Ended::Everywhere,
+                Err(_) => Ended::KeychainKept,
+            }
+        }
+        Err(_) => return Ended::KeychainKept,
+    };
+    let b = &tokens.binding;
+    let endpoints = Endpoints {
+        // Never asked: this client only ends the session.
+        device_authorization: b.token.clone(),
+        token: b.token.clone(),
+        revocation: b.revocation.clone(),
+        profile: b.profile.clone(),
+    };
+    match DeviceFlowClient::for_endpoints(&b.client_id, endpoints, network.clone()) {
+        Some(client) => end(&client, &keeper, &tokens).await,
+        None => finish_here(keeper.delete().await),
+    }
 }
 
 /// Ends a session nobody wants any more (a cancelled sign-in's): removed if it was kept and
@@ -64,6 +97,14 @@ async fn finish(
     }
 }
 
+/// A session removed here (or not), that the platform cannot be told of.
+fn finish_here(removed: Result<(), super::VaultError>) -> Ended {
+    match removed {
+        Ok(()) => Ended::HereOnly,
+        Err(_) => Ended::KeychainKept,
+    }
+}
+
 /// Revokes the session on the platform — its refresh token, else its access token — but
 /// only where its tokens were issued for. True when the platform confirmed.
 ///
@@ -72,7 +113,7 @@ async fn finish(
 /// access token has expired, the session is refreshed first, the new access token used once
 /// (which retires the old refresh token), and the new pair revoked.
 async fn revoke(client: &DeviceFlowClient, tokens: &SavedSession) -> Result<bool, FlowError> {
-    if Binding::of(client).await? != tokens.binding {
+    if !Binding::of(client).await?.same_origins(&tokens.binding) {
         return Ok(false);
     }
     let expired = tokens.needs_refresh(SystemTime::now(), Duration::ZERO);

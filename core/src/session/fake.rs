@@ -98,11 +98,21 @@ pub fn session(access: &str) -> SavedSession {
         expires_at: None,
         binding: Binding {
             client_id: "c".into(),
-            token_origin: "https://a.example".into(),
-            revocation_origin: None,
-            api_origin: "https://a.example".into(),
+            token: "https://a.example/token".parse().unwrap(),
+            revocation: None,
+            profile: "https://a.example/me".parse().unwrap(),
         },
         signed_in_at: None,
         profile: None,
+    }
+}
+
+/// Every session kept, for the tests: the stand-in keychains a test lists.
+#[derive(Default)]
+pub struct FakeRemembered(pub Vec<std::sync::Arc<dyn Vault>>);
+
+impl super::Remembered for FakeRemembered {
+    fn all(&self) -> Result<Vec<std::sync::Arc<dyn Vault>>, VaultError> {
+        Ok(self.0.clone())
     }
 }

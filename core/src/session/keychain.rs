@@ -1,65 +1,126 @@
-//! The OS keychain: Keychain on macOS, Credential Manager on Windows, the Secret Service
-//! on Linux — one entry per platform address, under the app's identifier.
+//! The OS keychain: the Keychain on macOS and the Secret Service on Linux (through the
+//! keyring crate), the Credential Manager on Windows (directly, so that a session stays on
+//! this computer: see `credentials`). One entry per platform address, under the app's
+//! service, and one more that lists them, so that a computer switched to shared use can
+//! clear every session an earlier run kept, whatever its platform.
+
+use std::sync::{Arc, Mutex};
 
 use url::Url;
 
+use super::entry::Entry;
 use super::saved::SavedSession;
 use super::vault::{Vault, VaultError};
+use crate::sync::LockAnyway;
 
 /// Windows' Credential Manager refuses secrets over 2,560 bytes (`CRED_MAX_CREDENTIAL_BLOB_SIZE`);
 /// the others hold far more than a session.
 pub const MAX_SECRET_BYTES: Option<usize> = if cfg!(windows) { Some(2560) } else { None };
 
+/// The entry that lists the platforms with a session kept. Platforms are named by their
+/// address, which this name cannot be.
+const INDEX: &str = "sessions";
+
+/// The entry `name` under `service`.
+fn entry(service: &str, name: &str) -> Result<Box<dyn Entry>, VaultError> {
+    #[cfg(windows)]
+    return Ok(Box::new(super::credentials::Credential::new(service, name)));
+    #[cfg(not(windows))]
+    return super::entry::keyring(service, name);
+}
+
+/// One update of a service's list at a time, in this process (a single instance).
+static LISTING: Mutex<()> = Mutex::new(());
+
+/// The platforms with a session kept under `service`.
+fn listed(index: &dyn Entry) -> Result<Vec<String>, VaultError> {
+    let bytes = index.get()?.unwrap_or_default();
+    Ok(serde_json::from_slice(&bytes).unwrap_or_default())
+}
+
+/// Adds `platform` to the list, or removes it.
+fn list(service: &str, platform: &str, kept: bool) -> Result<(), VaultError> {
+    let _one_at_a_time = LISTING.lock_anyway();
+    let index = entry(service, INDEX)?;
+    let mut platforms = listed(index.as_ref())?;
+    let was = platforms.iter().any(|p| p == platform);
+    match (kept, was) {
+        (true, false) => platforms.push(platform.to_owned()),
+        (false, true) => platforms.retain(|p| p != platform),
+        _ => return Ok(()),
+    }
+    if platforms.is_empty() {
+        index.delete()
+    } else {
+        index.set(&serde_json::to_vec(&platforms).unwrap_or_default())
+    }
+}
+
 pub struct Keychain {
-    entry: keyring::Entry,
+    service: String,
+    platform: String,
+    entry: Box<dyn Entry>,
 }
 
 impl Keychain {
     /// The entry for the platform at `auth_url` under `service`: two platforms, two entries.
     pub fn for_platform(service: &str, auth_url: &Url) -> Result<Self, VaultError> {
-        keyring::Entry::new(service, auth_url.as_str())
-            .map(|entry| Self { entry })
-            .map_err(unavailable)
+        Ok(Self {
+            service: service.to_owned(),
+            platform: auth_url.to_string(),
+            entry: entry(service, auth_url.as_str())?,
+        })
     }
-}
 
-fn unavailable(e: keyring::Error) -> VaultError {
-    VaultError::Unavailable(e.to_string())
+    /// Every platform's entry with a session kept under `service`.
+    pub fn remembered(service: &str) -> Result<Vec<Keychain>, VaultError> {
+        let platforms = listed(entry(service, INDEX)?.as_ref())?;
+        platforms
+            .iter()
+            .filter_map(|p| Url::parse(p).ok())
+            .map(|url| Keychain::for_platform(service, &url))
+            .collect()
+    }
 }
 
 impl Vault for Keychain {
     fn load(&self) -> Result<Option<SavedSession>, VaultError> {
-        // Raw bytes, not `get_password`: on Windows a password is stored as UTF-16, which
-        // halves what fits.
-        match self.entry.get_secret() {
-            Ok(bytes) => {
-                let text = zeroize::Zeroizing::new(bytes);
-                let session = std::str::from_utf8(&text)
-                    .ok()
-                    .and_then(SavedSession::from_payload);
-                if session.is_none() {
-                    tracing::warn!("the stored session could not be read; ignoring it");
-                }
-                Ok(session)
-            }
-            Err(keyring::Error::NoEntry) => Ok(None),
-            Err(e) => Err(unavailable(e)),
+        let Some(bytes) = self.entry.get()? else {
+            return Ok(None);
+        };
+        let text = zeroize::Zeroizing::new(bytes);
+        let session = std::str::from_utf8(&text)
+            .ok()
+            .and_then(SavedSession::from_payload);
+        if session.is_none() {
+            tracing::warn!("the stored session could not be read; ignoring it");
         }
+        Ok(session)
     }
 
     fn save(&self, session: &SavedSession) -> Result<(), VaultError> {
         let payload = session
             .to_payload(MAX_SECRET_BYTES)
             .ok_or(VaultError::TooLarge)?;
-        self.entry
-            .set_secret(payload.as_bytes())
-            .map_err(unavailable)
+        // Listed first: a session is never kept where a shared computer would not find it.
+        list(&self.service, &self.platform, true)?;
+        self.entry.set(payload.as_bytes())
     }
 
     fn delete(&self) -> Result<(), VaultError> {
-        match self.entry.delete_credential() {
-            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
-            Err(e) => Err(unavailable(e)),
-        }
+        self.entry.delete()?;
+        list(&self.service, &self.platform, false)
+    }
+}
+
+/// The sessions this app keeps in the keychain under `service`, every platform's.
+pub struct KeychainSessions(pub String);
+
+impl super::Remembered for KeychainSessions {
+    fn all(&self) -> Result<Vec<Arc<dyn Vault>>, VaultError> {
+        Ok(Keychain::remembered(&self.0)?
+            .into_iter()
+            .map(|keychain| Arc::new(keychain) as Arc<dyn Vault>)
+            .collect())
     }
 }

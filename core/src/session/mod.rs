@@ -3,7 +3,10 @@
 //! how the app keeps it ([`keeper`]: one operation at a time, patient with a keychain that
 //! asks to be unlocked), resuming it ([`resume`]) and ending it ([`end`]).
 
+#[cfg(windows)]
+pub mod credentials;
 pub mod end;
+mod entry;
 #[cfg(any(test, feature = "testing"))]
 pub mod fake;
 pub mod keeper;
@@ -14,14 +17,21 @@ pub mod vault;
 
 use std::sync::Arc;
 
-pub use end::{discard, end, Ended};
+pub use end::{discard, end, end_remembered, Ended};
 pub use keeper::{NotRemembered, Patience, SessionKeeper, Superseded};
-pub use keychain::Keychain;
+pub use keychain::{Keychain, KeychainSessions};
 pub use resume::{resume, ResumeError, Resumed, REFRESH_MARGIN};
 pub use saved::{Binding, KnownProfile, SavedSession};
 pub use vault::{MemoryVault, Vault, VaultError};
 
 use crate::settings::{Settings, TokenStoreKind};
+
+/// The sessions this app keeps on this computer, every platform's: what a computer switched
+/// to shared use clears at start.
+pub trait Remembered: Send + Sync {
+    /// Where each is kept.
+    fn all(&self) -> Result<Vec<Arc<dyn Vault>>, VaultError>;
+}
 
 /// Where the settings' platform keeps its session: its keychain entry under `service`
 /// (see [`keeper`]).

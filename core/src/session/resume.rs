@@ -43,7 +43,7 @@ pub async fn resume(
     store: &SessionKeeper,
     tokens: SavedSession,
 ) -> Result<Resumed, ResumeError> {
-    if Binding::of(client).await? != tokens.binding {
+    if !Binding::of(client).await?.same_origins(&tokens.binding) {
         tracing::warn!("the stored session was issued for other settings; not used");
         return Err(ResumeError::SettingsChanged);
     }

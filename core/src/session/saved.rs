@@ -10,29 +10,46 @@ use crate::flow::{
     AccessToken, DeviceFlowClient, Endpoints, FlowError, Profile, RefreshToken, TokenResponse,
 };
 use crate::settings::origin_of;
+use url::Url;
 
 /// Who and where the tokens were issued for. A session is used only while the settings
-/// still send its tokens to these origins with this client id: after a change of platform,
-/// or a settings file edited to send the API elsewhere, the tokens stay put.
+/// still send its tokens to the same origins with this client id: after a change of
+/// platform, or a settings file edited to send the API elsewhere, the tokens stay put. The
+/// endpoints themselves are kept too, so that a session can be ended from anywhere (a
+/// computer switched to shared use clears every platform's).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Binding {
     pub client_id: String,
-    /// Where the refresh token goes: the token endpoint's origin…
-    pub token_origin: String,
-    /// …and the revocation endpoint's, when there is one.
-    pub revocation_origin: Option<String>,
-    /// Where the access token goes: the profile endpoint's origin.
-    pub api_origin: String,
+    /// Where the refresh token goes…
+    pub token: Url,
+    /// …and where the session is revoked, when the server has a revocation endpoint.
+    pub revocation: Option<Url>,
+    /// Where the access token goes.
+    pub profile: Url,
 }
 
 impl Binding {
     pub fn new(client_id: &str, endpoints: &Endpoints) -> Self {
         Self {
             client_id: client_id.to_owned(),
-            token_origin: origin_of(&endpoints.token),
-            revocation_origin: endpoints.revocation.as_ref().map(origin_of),
-            api_origin: origin_of(&endpoints.profile),
+            token: endpoints.token.clone(),
+            revocation: endpoints.revocation.clone(),
+            profile: endpoints.profile.clone(),
         }
+    }
+
+    /// Whether tokens bound so may go where `other` sends them: the same client id, and the
+    /// same origins for the token, revocation and profile endpoints.
+    pub fn same_origins(&self, other: &Binding) -> bool {
+        let origins = |b: &Binding| {
+            (
+                b.client_id.clone(),
+                origin_of(&b.token),
+                b.revocation.as_ref().map(origin_of),
+                origin_of(&b.profile),
+            )
+        };
+        origins(self) == origins(other)
     }
 
     /// Where `client` sends tokens now (reading the server's metadata if not done yet).
@@ -102,10 +119,10 @@ struct Payload {
     #[serde(default)]
     expires_at: Option<u64>,
     client_id: String,
-    token_origin: String,
+    token_endpoint: String,
     #[serde(default)]
-    revocation_origin: Option<String>,
-    api_origin: String,
+    revocation_endpoint: Option<String>,
+    profile_endpoint: String,
     #[serde(default)]
     signed_in_at: Option<u64>,
     #[serde(default)]
@@ -207,9 +224,9 @@ impl SavedSession {
             refresh_token: self.refresh_token.as_ref().map(|t| t.expose().to_owned()),
             expires_at: self.expires_at.filter(|_| with_access_token),
             client_id: b.client_id.clone(),
-            token_origin: b.token_origin.clone(),
-            revocation_origin: b.revocation_origin.clone(),
-            api_origin: b.api_origin.clone(),
+            token_endpoint: b.token.to_string(),
+            revocation_endpoint: b.revocation.as_ref().map(Url::to_string),
+            profile_endpoint: b.profile.to_string(),
             signed_in_at: self.signed_in_at,
             profile: self.profile.clone().filter(|_| with_profile),
         };
@@ -232,9 +249,12 @@ impl SavedSession {
             expires_at: p.expires_at,
             binding: Binding {
                 client_id: required(&p.client_id)?,
-                token_origin: required(&p.token_origin)?,
-                revocation_origin: nonempty(&p.revocation_origin),
-                api_origin: required(&p.api_origin)?,
+                token: Url::parse(&p.token_endpoint).ok()?,
+                revocation: match &p.revocation_endpoint {
+                    Some(url) => Some(Url::parse(url).ok()?),
+                    None => None,
+                },
+                profile: Url::parse(&p.profile_endpoint).ok()?,
             },
             signed_in_at: p.signed_in_at,
             profile: p.profile.clone(),
@@ -252,9 +272,9 @@ mod tests {
     pub(crate) fn binding() -> Binding {
         Binding {
             client_id: "app".into(),
-            token_origin: "https://auth.example".into(),
-            revocation_origin: Some("https://auth.example".into()),
-            api_origin: "https://api.example".into(),
+            token: Url::parse("https://auth.example/oauth/token").unwrap(),
+            revocation: Some(Url::parse("https://auth.example/oauth/revoke").unwrap()),
+            profile: Url::parse("https://api.example/me").unwrap(),
         }
     }
 

@@ -92,6 +92,12 @@ impl Merged {
         self.locks.covers(key)
     }
 
+    /// A computer shared by a class (`remember_session = false`), whatever the platform, or
+    /// none chosen yet.
+    pub fn is_shared_computer(&self) -> bool {
+        self.raw.get(Key::RememberSession) == Some("false")
+    }
+
     /// Some setting in force is the school's.
     pub fn is_managed(&self) -> bool {
         self.from.values().any(|layer| layer.is_schools()) || self.locks != Locks::None

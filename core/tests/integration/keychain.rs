@@ -9,8 +9,8 @@ use url::Url;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn sessions_live_in_the_keychain_one_entry_per_platform() {
-    let service = "fr.passerelle.desktop.tests";
     let nonce = std::process::id();
+    let service = &format!("fr.passerelle.desktop.tests.{nonce}");
     let first = Url::parse(&format!("https://one-{nonce}.example/")).unwrap();
     let second = Url::parse(&format!("https://two-{nonce}.example/")).unwrap();
     let session = |n: &str| SavedSession {
@@ -19,9 +19,9 @@ async fn sessions_live_in_the_keychain_one_entry_per_platform() {
         expires_at: Some(1_900_000_000),
         binding: Binding {
             client_id: "app".into(),
-            token_origin: "https://one.example".into(),
-            revocation_origin: None,
-            api_origin: "https://api.one.example".into(),
+            token: "https://one.example/token".parse().unwrap(),
+            revocation: None,
+            profile: "https://api.one.example/me".parse().unwrap(),
         },
         signed_in_at: None,
         profile: None,
@@ -36,6 +36,9 @@ async fn sessions_live_in_the_keychain_one_entry_per_platform() {
     two.save(&session("2")).unwrap();
     assert_eq!(one.load().unwrap(), Some(session("1")));
     assert_eq!(two.load().unwrap(), Some(session("2")));
+    // Both listed, for a computer switched to shared use to clear.
+    let listed = |service| Keychain::remembered(service).unwrap().len();
+    assert_eq!(listed(service), 2);
 
     // Through the async store the app uses: saved, read back, still remembered.
     let keychain = Arc::new(Keychain::for_platform(service, &first).unwrap());
@@ -51,7 +54,9 @@ async fn sessions_live_in_the_keychain_one_entry_per_platform() {
         Some(session("2")),
         "the other platform's entry stays"
     );
+    assert_eq!(listed(service), 1, "the other platform's, still listed");
     two.delete().unwrap();
     two.delete().unwrap();
     assert_eq!(two.load().unwrap(), None);
+    assert_eq!(listed(service), 0);
 }

@@ -179,7 +179,7 @@ proptest! {
             let latest = now + Duration::from_secs(300) + MAX_TOKEN_LIFETIME;
             prop_assert!(expiry <= latest);
         }
-        let binding = Binding { client_id: "c".into(), token_origin: "https://x".into(), revocation_origin: None, api_origin: "https://x".into() };
+        let binding = Binding { client_id: "c".into(), token: "https://x/token".parse().unwrap(), revocation: None, profile: "https://x/me".parse().unwrap() };
         let session = SavedSession::from_token(&token, binding, now);
         let _ = session.needs_refresh(now, Duration::from_secs(60));
         prop_assert!(session.to_payload(Some(2560)).is_some());

@@ -14,6 +14,7 @@ use crate::machine::harness::{start, Setup};
 
 use passerelle_core::flow::{AccessToken, RefreshToken};
 use passerelle_core::paths::Paths;
+use passerelle_core::session::credentials::Credential;
 use passerelle_core::session::{Binding, Keychain, SavedSession, Vault, VaultError};
 use passerelle_core::settings::trust::windows::{verdict, TRUSTED};
 use passerelle_core::settings::trust::Verdict;
@@ -28,9 +29,9 @@ fn session(access: usize, refresh: usize) -> SavedSession {
         expires_at: Some(1_900_000_000),
         binding: Binding {
             client_id: "app".into(),
-            token_origin: "https://platform.example".into(),
-            revocation_origin: None,
-            api_origin: "https://platform.example".into(),
+            token: "https://platform.example/token".parse().unwrap(),
+            revocation: None,
+            profile: "https://platform.example/me".parse().unwrap(),
         },
         signed_in_at: Some(1_800_000_000),
         profile: None,
@@ -48,6 +49,12 @@ fn sessions_in_the_credential_manager_fit_its_limit() {
     let small = session(700, 600);
     keychain.save(&small).unwrap();
     assert_eq!(keychain.load().unwrap(), Some(small));
+    // Kept on this computer: never roaming with the learner's profile to the school's others.
+    let credential = Credential::new("fr.passerelle.desktop.tests", url.as_str());
+    assert_eq!(
+        credential.persistence().unwrap(),
+        Some(windows_sys::Win32::Security::Credentials::CRED_PERSIST_LOCAL_MACHINE)
+    );
 
     // Too large whole: kept without its access token, which the next start refreshes.
     let big = session(1800, 900);

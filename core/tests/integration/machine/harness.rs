@@ -11,7 +11,7 @@ use passerelle_core::http::Network;
 use passerelle_core::machine::testing::{RecordingDesktop, RecordingWindow};
 use passerelle_core::machine::view::{Screen, Status};
 use passerelle_core::machine::{Installer, KeeperFactory, Machine, Message, Startup, View};
-use passerelle_core::session::fake::FakeKeychain;
+use passerelle_core::session::fake::{FakeKeychain, FakeRemembered};
 use passerelle_core::session::{self, Binding, Patience, SavedSession, Vault};
 use passerelle_core::settings::{Policies, RawSettings, Settings, Trust};
 use tokio_util::sync::CancellationToken;
@@ -36,6 +36,8 @@ pub struct Setup {
     pub keepers: Option<KeeperFactory>,
     /// Whose the school's file must be: by default the test's user's too.
     pub school_trust: Trust,
+    /// The sessions an earlier run kept, every platform's.
+    pub remembered: Vec<Arc<dyn Vault>>,
     /// What installs updates: none by default, so that no test asks a feed.
     pub installer: Option<Arc<dyn Installer>>,
 }
@@ -54,6 +56,7 @@ impl Setup {
             keepers: None,
             school_trust: Trust::AlsoMe,
             installer: None,
+            remembered: Vec::new(),
         }
     }
 
@@ -127,6 +130,7 @@ pub fn start_in(dir: tempfile::TempDir, setup: Setup) -> Harness {
         version: "0.1.0".into(),
         installer: setup.installer.clone(),
         update_note: Some(dir.path().join("updated.json")),
+        remembered: Arc::new(FakeRemembered(setup.remembered.clone())),
     };
     let window = Arc::new(RecordingWindow::default());
     let desktop = Arc::new(RecordingDesktop::default());

@@ -149,3 +149,34 @@ async fn a_shared_session_ends_before_the_computer_sleeps() {
     assert_eq!(h.signed_out().await, Some(Message::SignedOutAsleep));
     assert_eq!(platform.live_refresh_tokens(), Vec::<String>::new());
 }
+
+/// A computer switched to shared use: the sessions an earlier run kept — this platform's and
+/// another's — are revoked on their platforms and removed at start, before anyone on this
+/// account can read them with the keychain's own tools.
+#[tokio::test(start_paused = true)]
+async fn switching_to_shared_use_leaves_no_session_behind() {
+    let platform = platform(fast_options()).await;
+    let other = super::settings::platform_two().await;
+    let here = keychain(Some(earlier_session(&platform).await));
+    let there = keychain(Some(earlier_session(&other).await));
+    assert_eq!(platform.live_refresh_tokens().len(), 1);
+    assert_eq!(other.live_refresh_tokens().len(), 1);
+    let h = start(Setup {
+        remembered: vec![here.clone(), there.clone()],
+        ..Setup::new(raw_settings(&platform).with(Key::RememberSession, "false"))
+            .with_keychain(here.clone())
+    });
+    assert_eq!(h.signed_out().await, None, "nothing restored");
+    let started = tokio::time::Instant::now();
+    while here.stored().is_some()
+        || there.stored().is_some()
+        || !platform.live_refresh_tokens().is_empty()
+        || !other.live_refresh_tokens().is_empty()
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "a session is left"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
