@@ -9,9 +9,12 @@ mod learner;
 mod oauth;
 mod options;
 mod page;
+pub mod proxy;
 mod releases;
+pub mod school;
 mod serve;
 mod state;
+pub mod tls;
 mod trap;
 
 use std::net::SocketAddr;
@@ -29,7 +32,7 @@ use tokio_util::sync::CancellationToken;
 pub use app::PollLog;
 use app::{purge, purge_regularly, App, Shared};
 pub use faults::{Fault, FaultSwitch, Target};
-pub use options::{fast_options, DemoOptions, Hostile, DEMO_CLIENT_ID};
+pub use options::{fast_options, DemoOptions, Hostile, TlsOptions, DEMO_CLIENT_ID};
 pub use state::{Decision, DemoUser};
 pub use trap::Trap;
 
@@ -50,6 +53,7 @@ pub struct DemoPlatform {
     sites: Vec<(SocketAddr, Router)>,
     /// Stops the listeners and their connections, not the platform's memory.
     serving: Mutex<CancellationToken>,
+    acceptor: Option<tokio_rustls::TlsAcceptor>,
 }
 
 impl Drop for DemoPlatform {
@@ -60,8 +64,15 @@ impl Drop for DemoPlatform {
 
 impl DemoPlatform {
     pub async fn start(options: DemoOptions) -> std::io::Result<DemoPlatform> {
+        // The provider the app installs too; the clients a test makes beside it need one.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let listener = TcpListener::bind(options.listen).await?;
-        let auth_url = format!("http://{}", listener.local_addr()?);
+        // Over https, under the name its certificate is for (which only a proxy resolves).
+        let auth_url = match &options.tls {
+            Some(tls) => format!("https://{}:{}", tls.name, listener.local_addr()?.port()),
+            None => format!("http://{}", listener.local_addr()?),
+        };
+        let acceptor = options.tls.as_ref().map(|tls| tls::acceptor(&tls.identity));
         let api_listener = if options.separate_api {
             Some(TcpListener::bind(SocketAddr::new(options.listen.ip(), 0)).await?)
         } else {
@@ -122,7 +133,12 @@ impl DemoPlatform {
         }
         let serving = stop.child_token();
         for (listener, (_, router)) in listeners.into_iter().zip(&sites) {
-            tokio::spawn(serve::run(listener, router.clone(), serving.clone()));
+            tokio::spawn(serve::run(
+                listener,
+                router.clone(),
+                serving.clone(),
+                acceptor.clone(),
+            ));
         }
         tokio::spawn(purge_regularly(shared.clone(), stop.clone()));
         Ok(DemoPlatform {
@@ -132,6 +148,7 @@ impl DemoPlatform {
             stop,
             sites,
             serving: Mutex::new(serving),
+            acceptor,
         })
     }
 
@@ -146,7 +163,12 @@ impl DemoPlatform {
         let serving = self.stop.child_token();
         for (addr, router) in &self.sites {
             let listener = TcpListener::bind(addr).await?;
-            tokio::spawn(serve::run(listener, router.clone(), serving.clone()));
+            tokio::spawn(serve::run(
+                listener,
+                router.clone(),
+                serving.clone(),
+                self.acceptor.clone(),
+            ));
         }
         *self.serving.lock().unwrap() = serving;
         Ok(())
@@ -155,6 +177,11 @@ impl DemoPlatform {
     /// The authorization server's address, e.g. `http://127.0.0.1:4321`.
     pub fn auth_url(&self) -> &str {
         &self.auth_url
+    }
+
+    /// Where it listens: its loopback address, which its name stands for over https.
+    pub fn address(&self) -> SocketAddr {
+        self.sites[0].0
     }
 
     /// The API's address: the same as [`Self::auth_url`] unless `separate_api` was set.

@@ -31,6 +31,23 @@ pub struct DemoOptions {
     /// first used, and revoking a token whose access token has expired answers 200 and
     /// revokes nothing.
     pub doorkeeper_5_5: bool,
+    /// Served over https, with this certificate, under this name (which only a proxy
+    /// resolves: the tests' school network).
+    pub tls: Option<TlsOptions>,
+}
+
+#[derive(Clone)]
+pub struct TlsOptions {
+    pub name: String,
+    pub identity: crate::tls::Identity,
+}
+
+impl std::fmt::Debug for TlsOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TlsOptions")
+            .field("name", &self.name)
+            .finish()
+    }
 }
 
 /// A server that misbehaves on purpose, for the tests: every field is off by default.
@@ -102,6 +119,7 @@ impl Default for DemoOptions {
             max_pending: 100_000,
             hostile: Hostile::default(),
             doorkeeper_5_5: false,
+            tls: None,
         }
     }
 }

@@ -11,11 +11,21 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 use tower::ServiceExt;
 
+/// A connection, plain or over TLS.
+trait Stream: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send {}
+impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send> Stream for T {}
+
 /// Put in each request's extensions; notifying it closes that request's connection.
 #[derive(Clone)]
 pub struct DropConnection(pub Arc<Notify>);
 
-pub async fn run(listener: TcpListener, app: Router, stop: CancellationToken) {
+/// Serves `app` on `listener` — over TLS when given an acceptor — until `stop`.
+pub async fn run(
+    listener: TcpListener,
+    app: Router,
+    stop: CancellationToken,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+) {
     loop {
         let stream = tokio::select! {
             _ = stop.cancelled() => return,
@@ -25,9 +35,16 @@ pub async fn run(listener: TcpListener, app: Router, stop: CancellationToken) {
                 Err(_) => continue,
             },
         };
-        let app = app.clone();
-        let stop = stop.clone();
+        let (app, stop, tls) = (app.clone(), stop.clone(), tls.clone());
         tokio::spawn(async move {
+            let stream: Box<dyn Stream> = match tls {
+                None => Box::new(stream),
+                Some(tls) => match tls.accept(stream).await {
+                    Ok(stream) => Box::new(stream),
+                    // A client that does not trust the certificate hangs up: nothing to serve.
+                    Err(_) => return,
+                },
+            };
             let kill = Arc::new(Notify::new());
             let handle = DropConnection(kill.clone());
             let service = hyper::service::service_fn(

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use passerelle_core::http::{EnvProxies, Network};
+use passerelle_core::http::{Network, Proxies};
 use passerelle_core::machine::{Desktop, Startup};
 use passerelle_core::paths::Paths;
 use passerelle_core::session::{self, Patience};
@@ -51,7 +51,7 @@ impl Launch {
                 }),
                 clock: Arc::new(passerelle_core::awake::since_boot),
                 network: Network {
-                    proxies: EnvProxies::from_env(|name| std::env::var(name).ok()),
+                    proxies: Proxies::of_this_system(),
                     ..Network::default()
                 },
                 // Both set once the app is built: its bundle's version, Tauri's updater.

@@ -10,6 +10,7 @@
 mod a11y;
 mod driver;
 mod journeys;
+mod network;
 mod security;
 mod settings;
 mod shared;

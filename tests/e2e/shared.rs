@@ -125,13 +125,19 @@ async fn a_session_behind_an_error_ends_at_the_idle_limit() {
         .args
         .extend(["--sign-out-when-idle".into(), "4s".into()]);
     let app = App::launch(launch).await;
-    platform
-        .faults()
-        .inject(demo_platform::Target::Api, demo_platform::Fault::ServerError, 1);
+    platform.faults().inject(
+        demo_platform::Target::Api,
+        demo_platform::Fault::ServerError,
+        1,
+    );
     let code = signed_out_to_code(&app).await;
     assert!(platform.decide(&code, demo_platform::Decision::Approved));
     app.wait_visible("error").await;
-    assert_eq!(platform.live_refresh_tokens().len(), 1, "A's session is held");
+    assert_eq!(
+        platform.live_refresh_tokens().len(),
+        1,
+        "A's session is held"
+    );
     assert_eq!(
         app.wait_visible("notice").await,
         "You were signed out because Passerelle was not used for a while."

@@ -133,13 +133,11 @@ impl DeviceFlowClient {
             form.push(("scope", scope));
         }
         let (started, started_wall) = (Instant::now(), SystemTime::now());
-        let answer = http::send(
-            self.http()
-                .await?
-                .post(endpoints.device_authorization.clone())
-                .form(&form),
-        )
-        .await?;
+        let answer = self
+            .http()
+            .await?
+            .post_form(endpoints.device_authorization.clone(), &form)
+            .await?;
         let authorization = protocol::parse_device_authorization(&success(&answer)?.body)?;
         tracing::info!(expires_in = ?authorization.expires_in, interval = ?authorization.interval, "got a user code");
         Ok(PendingSignIn {
@@ -168,15 +166,17 @@ impl DeviceFlowClient {
             progress,
             || {
                 tracing::debug!("polling the token endpoint");
-                let request = http.post(token_url.clone()).form(&[
+                let form = [
                     ("grant_type", DEVICE_CODE_GRANT),
                     ("device_code", device_code.expose()),
                     ("client_id", &self.settings.client_id),
-                ]);
+                ];
+                let url = token_url.clone();
                 async move {
-                    match http::send(request).await {
+                    match http.post_form(url, &form).await.map_err(FlowError::from) {
                         Ok(answer) => classify_token_answer(&answer),
-                        Err(e) => PollAnswer::Transient(e.into()),
+                        Err(e) if e.is_transient() => PollAnswer::Transient(e),
+                        Err(e) => PollAnswer::Failed(e),
                     }
                 }
             },
@@ -209,7 +209,8 @@ impl DeviceFlowClient {
             .http()
             .await?
             .get(url)
-            .bearer_auth(access_token.expose());
+            .await?
+            .with(|r| r.bearer_auth(access_token.expose()));
         let answer = http::send(request).await?;
         if answer.status == 401 {
             return Err(FlowError::SessionInvalid);
@@ -221,12 +222,12 @@ impl DeviceFlowClient {
     /// session has ended.
     pub async fn refresh(&self, refresh_token: &RefreshToken) -> Result<TokenResponse, FlowError> {
         let url = self.endpoints().await?.token.clone();
-        let answer = http::send(self.http().await?.post(url).form(&[
+        let form = [
             ("grant_type", "refresh_token"),
             ("refresh_token", refresh_token.expose()),
             ("client_id", &self.settings.client_id),
-        ]))
-        .await?;
+        ];
+        let answer = self.http().await?.post_form(url, &form).await?;
         let token = protocol::parse_token(&success(&answer)?.body)?;
         self.accept(token).await
     }
@@ -237,12 +238,12 @@ impl DeviceFlowClient {
         let Some(url) = self.endpoints().await?.revocation.clone() else {
             return Ok(false);
         };
-        let answer = http::send(self.http().await?.post(url).form(&[
+        let form = [
             ("token", token.expose()),
             ("token_type_hint", K::HINT),
             ("client_id", &self.settings.client_id),
-        ]))
-        .await?;
+        ];
+        let answer = self.http().await?.post_form(url, &form).await?;
         success(&answer).map(|_| true)
     }
 }

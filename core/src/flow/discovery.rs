@@ -120,7 +120,7 @@ async fn discover(
 ) -> Result<Option<ServerMetadata>, FlowError> {
     let issuer = &settings.auth_url;
     for url in well_known(issuer) {
-        let answer = http::send(client.get(url.clone())).await?;
+        let answer = http::send(client.get(url.clone()).await?).await?;
         match StatusClass::of(answer.status) {
             StatusClass::Success => {}
             StatusClass::Trouble => return Err(FlowError::ServerError(answer.status)),

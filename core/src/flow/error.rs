@@ -11,6 +11,14 @@ pub enum FlowError {
     /// No answer: connection refused or reset, DNS, TLS, timeout.
     #[error("the platform could not be reached: {0}")]
     Unreachable(String),
+    /// The platform's certificate is not one this computer trusts (an inspecting proxy whose
+    /// authority is not installed, a captive portal): issued by this authority, when known.
+    #[error("the platform's certificate is not trusted here (issued by {})", .0.as_deref().unwrap_or("an unknown authority"))]
+    Untrusted(Option<String>),
+    /// The proxy the way to the platform goes through asks for a kind of authentication this
+    /// app does not offer, or refused the credentials given.
+    #[error("the proxy {proxy} asks to authenticate: {asked}")]
+    ProxyRefused { proxy: String, asked: String },
     /// The platform answered but is in trouble (5xx) or busy (429).
     #[error("the platform answered HTTP {0}")]
     ServerError(u16),
@@ -107,6 +115,8 @@ impl From<HttpError> for FlowError {
             HttpError::Unreachable(why) => Self::Unreachable(why),
             HttpError::Garbled(_) | HttpError::TooLarge => Self::Unexpected(e.to_string()),
             HttpError::Setup(why) => Self::ClientSetup(why),
+            HttpError::Untrusted { issuer } => Self::Untrusted(issuer),
+            HttpError::ProxyRefused { proxy, asked } => Self::ProxyRefused { proxy, asked },
         }
     }
 }

@@ -23,6 +23,8 @@ pub enum Message {
     UnsupportedGrant,
     Refused,
     Unreachable,
+    UntrustedCertificate,
+    ProxyAuthentication,
     ServerError,
     Unexpected,
     SessionInvalid,
@@ -83,6 +85,8 @@ impl Message {
                 | UnsupportedGrant
                 | Refused
                 | Unreachable
+                | UntrustedCertificate
+                | ProxyAuthentication
                 | ServerError
                 | Unexpected
                 | SessionInvalid
@@ -103,6 +107,8 @@ impl From<&FlowError> for Message {
     fn from(e: &FlowError) -> Self {
         match e {
             FlowError::Unreachable(_) => Message::Unreachable,
+            FlowError::Untrusted(_) => Message::UntrustedCertificate,
+            FlowError::ProxyRefused { .. } => Message::ProxyAuthentication,
             FlowError::ServerError(_) => Message::ServerError,
             FlowError::Unexpected(_) => Message::Unexpected,
             FlowError::Denied => Message::Denied,

@@ -30,19 +30,22 @@ impl Machine {
             || "not configured".to_owned(),
             |p| origin_of(&p.settings().auth_url),
         );
-        let error = match &state.phase {
-            Phase::Failed(failure) => failure.message.name(),
-            Phase::Unusable(problem) => problem.message.name(),
-            _ => "none",
+        // Our own words, never a server's: who issued a certificate refused, which proxy
+        // asked what (its origin, never its credentials).
+        let (error, detail) = match &state.phase {
+            Phase::Failed(failure) => (failure.message.name(), failure.detail.as_str()),
+            Phase::Unusable(problem) => (problem.message.name(), problem.detail.as_str()),
+            _ => ("none", ""),
         };
         format!(
-            "Passerelle {}\nOS: {} {}\nPlatform: {}\nBuilt for: {}\nError: {}\nTime: {}\n",
+            "Passerelle {}\nOS: {} {}\nPlatform: {}\nBuilt for: {}\nError: {}\nDetail: {}\nTime: {}\n",
             env!("CARGO_PKG_VERSION"),
             std::env::consts::OS,
             std::env::consts::ARCH,
             platform,
             state.built_for.as_deref().unwrap_or("any platform"),
             error,
+            detail,
             humantime::format_rfc3339_seconds(SystemTime::now()),
         )
     }

@@ -80,7 +80,7 @@ impl Machine {
             loop {
                 match fetch::check(&http, &feed, &current, &installer.targets()).await {
                     Ok(Some(release)) if installer.accepts(&release) => {
-                        this.found(Arc::new(release), auto, &key).await
+                        this.found(&http, Arc::new(release), auto, &key).await
                     }
                     Ok(Some(_)) => tracing::info!("a release the installer cannot read"),
                     Ok(None) => tracing::info!("no newer release"),
@@ -91,7 +91,7 @@ impl Machine {
         });
     }
 
-    async fn found(&self, release: Arc<Release>, auto: bool, key: &UpdateKey) {
+    async fn found(&self, http: &Http, release: Arc<Release>, auto: bool, key: &UpdateKey) {
         tracing::info!(version = %release.version, "a newer release");
         let already = {
             let state = self.lock();
@@ -105,7 +105,7 @@ impl Machine {
             self.apply(|state| state.updates.stage = Stage::Offered(release));
             return;
         }
-        match fetch::download(&release, key, |_, _| {}).await {
+        match fetch::download(http, &release, key, |_, _| {}).await {
             Ok(bytes) => self.apply(|state| {
                 state.updates.stage = Stage::Ready {
                     release,
@@ -141,10 +141,15 @@ impl Machine {
         })?;
         let this = self.clone();
         self.spawn(async move {
-            let downloaded = fetch::download(&release, &key, |done, total| {
-                this.downloaded(done, total);
-            })
-            .await;
+            let downloaded = match Http::new(&this.0.startup.network) {
+                Ok(http) => {
+                    fetch::download(&http, &release, &key, |done, total| {
+                        this.downloaded(done, total);
+                    })
+                    .await
+                }
+                Err(_) => Err(UpdateError::Unreachable),
+            };
             let installed = match downloaded {
                 Ok(bytes) => this.install(installer.clone(), release, bytes, key).await,
                 Err(e) => Err(e),

@@ -10,7 +10,7 @@ use url::Url;
 
 use super::{manifest, verify, Release, UpdateError};
 use crate::http::{self, Http, HttpError, StatusClass};
-use crate::settings::{is_loopback, UpdateKey, LOOPBACK_UPDATES};
+use crate::settings::UpdateKey;
 
 /// No release of Passerelle comes near this.
 pub const MAX_ARTIFACT_BYTES: u64 = 256 * 1024 * 1024;
@@ -26,12 +26,14 @@ pub async fn check(
     current: &Version,
     targets: &[String],
 ) -> Result<Option<Release>, UpdateError> {
-    let answer = http::send(http.get(feed.clone()))
+    let request = http
+        .get(feed.clone())
         .await
-        .map_err(|e| match e {
-            HttpError::TooLarge | HttpError::Garbled(_) => UpdateError::TooLarge,
-            _ => UpdateError::Unreachable,
-        })?;
+        .map_err(|_| UpdateError::Unreachable)?;
+    let answer = http::send(request).await.map_err(|e| match e {
+        HttpError::TooLarge | HttpError::Garbled(_) => UpdateError::TooLarge,
+        _ => UpdateError::Unreachable,
+    })?;
     match StatusClass::of(answer.status) {
         StatusClass::Success if answer.status == 204 => Ok(None),
         StatusClass::Success => manifest::parse(&answer.body, current, targets, feed),
@@ -42,11 +44,12 @@ pub async fn check(
 /// The release's artifact, verified with `key`; `progress` is told the bytes so far and
 /// the total when known.
 pub async fn download(
+    http: &Http,
     release: &Release,
     key: &UpdateKey,
     progress: impl FnMut(u64, Option<u64>),
 ) -> Result<Vec<u8>, UpdateError> {
-    let bytes = tokio::time::timeout(MAX_DOWNLOAD, fetch(release, progress))
+    let bytes = tokio::time::timeout(MAX_DOWNLOAD, fetch(http, release, progress))
         .await
         .map_err(|_| UpdateError::Stalled)??;
     verify::verify(&bytes, &release.signature, key, &release.version)?;
@@ -54,26 +57,15 @@ pub async fn download(
 }
 
 async fn fetch(
+    http: &Http,
     release: &Release,
     mut progress: impl FnMut(u64, Option<u64>),
 ) -> Result<Vec<u8>, UpdateError> {
-    // A test build's feed on this computer: reached directly, as every loopback address.
-    let local = LOOPBACK_UPDATES && is_loopback(&release.url);
-    let builder = reqwest::Client::builder()
-        .user_agent(concat!("Passerelle/", env!("CARGO_PKG_VERSION")))
-        .connect_timeout(Duration::from_secs(10))
-        .min_tls_version(reqwest::tls::Version::TLS_1_2);
-    let builder = if local {
-        builder
-            .no_proxy()
-            .redirect(reqwest::redirect::Policy::none())
-    } else {
-        builder
-            .redirect(reqwest::redirect::Policy::limited(5))
-            .https_only(true)
-    };
-    let client = builder.build().map_err(|_| UpdateError::Unreachable)?;
-    let request = client.get(release.url.clone()).send();
+    let request = http
+        .download(release.url.clone())
+        .await
+        .map_err(|_| UpdateError::Unreachable)?
+        .response();
     let mut response = tokio::time::timeout(STALL, request)
         .await
         .map_err(|_| UpdateError::Stalled)?

@@ -19,6 +19,19 @@ pub fn raw_settings(platform: &DemoPlatform) -> RawSettings {
         .with(Key::ClientId, DEMO_CLIENT_ID)
 }
 
+/// A platform elsewhere than on this computer, which the tests never reach.
+pub fn remote_settings() -> RawSettings {
+    RawSettings::default()
+        .with(Key::AuthUrl, "https://platform.example")
+        .with(Key::ClientId, "c")
+        .with(
+            Key::DeviceAuthorizationEndpoint,
+            "https://platform.example/d",
+        )
+        .with(Key::TokenEndpoint, "https://platform.example/t")
+        .with(Key::RevocationEndpoint, "https://platform.example/r")
+}
+
 /// A port nothing listens on.
 pub fn nothing_on() -> String {
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

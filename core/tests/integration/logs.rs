@@ -6,9 +6,14 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use crate::common::*;
+use demo_platform::proxy::{ProxyAuth, ProxyOptions, TestProxy};
 use demo_platform::{Decision, Fault, Target};
-use passerelle_core::settings::Key;
+use passerelle_core::flow::DeviceFlowClient;
+use passerelle_core::http::proxy::{Desktop, Exceptions, Manual};
+use passerelle_core::http::{Http, Network, Proxies, ProxyAddress};
+use passerelle_core::settings::{Key, Settings};
 use tokio_util::sync::CancellationToken;
+use url::Url;
 
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
@@ -87,7 +92,43 @@ async fn every_kind_of_answer_traced() {
     let stranger = client_with(raw_settings(&platform).with(Key::ClientId, "unknown"));
     assert!(stranger.start_sign_in().await.is_err());
 
+    // A PAC file that cannot be fetched: directly, and said; a proxy's password never.
+    let pac = Url::parse(&format!("{}/proxy.pac", nothing_on())).unwrap();
+    let http = Http::new(&Network {
+        proxies: Proxies::Desktop(Desktop::Pac {
+            url: Some(pac),
+            exceptions: Exceptions::default(),
+        }),
+        ..test_network()
+    })
+    .unwrap();
+    http.route(&Url::parse("https://platform.example/").unwrap())
+        .await;
+    let proxy = TestProxy::start(ProxyOptions {
+        auth: ProxyAuth::Demand("NTLM".into()),
+        ..ProxyOptions::default()
+    })
+    .await;
+    let with_password = ProxyAddress::parse(&proxy.url)
+        .unwrap()
+        .with_credentials("ada", canary);
+    let behind_proxy = DeviceFlowClient::new(
+        Settings::check(&remote_settings()).unwrap(),
+        Network {
+            proxies: Proxies::Desktop(Desktop::Manual(Manual {
+                https: Some(with_password),
+                ..Manual::default()
+            })),
+            ..test_network()
+        },
+    );
+    assert!(behind_proxy.start_sign_in().await.is_err());
+
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        logs.contains("the PAC file cannot be fetched; going directly"),
+        "a PAC file's failure is logged"
+    );
     assert!(
         logs.contains("polling the token endpoint"),
         "trace logs were captured"

@@ -11,8 +11,9 @@ mod keychain;
 mod load;
 mod logs;
 mod machine;
+mod network;
 mod parsers;
 mod policies;
-mod proxy;
+
 #[cfg(windows)]
 mod windows;

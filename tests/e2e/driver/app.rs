@@ -28,6 +28,8 @@ pub struct Launch {
     pub log: &'static str,
     /// The program: this build's, or an installed one.
     pub program: PathBuf,
+    /// More of the app's environment, over the test's own (`SSL_CERT_FILE`, a desktop).
+    pub env: Vec<(String, String)>,
 }
 
 impl Launch {
@@ -54,6 +56,7 @@ impl Launch {
             managed: None,
             log: "passerelle=trace",
             program: PathBuf::from(env!("CARGO_BIN_EXE_passerelle")),
+            env: Vec::new(),
         }
     }
 }
@@ -126,6 +129,7 @@ impl App {
         if options.dark {
             driver.env("GTK_THEME", "Adwaita:dark");
         }
+        driver.envs(options.env.iter().map(|(k, v)| (k, v)));
         let driver = Process(driver.spawn().expect("tauri-driver starts"));
         let client = connect(
             port,

@@ -1,0 +1,210 @@
+//! A PAC file, evaluated on Linux as a browser does — `FindProxyForURL(url, host)` with the
+//! helpers every PAC file may call (`isInNet`, `shExpMatch`, `dnsResolve`…) — by QuickJS
+//! (rquickjs): a small, well-kept engine, in a fresh sandbox for each address, with no access
+//! to anything but those helpers, a memory limit and a time limit. (Windows and macOS give
+//! the PAC to the system's own resolver.)
+
+use std::net::{IpAddr, ToSocketAddrs, UdpSocket};
+use std::time::{Duration, Instant};
+
+use rquickjs::{Context, Function, Runtime};
+use url::Url;
+
+/// Longest a PAC file may run for one address.
+const TIME: Duration = Duration::from_secs(2);
+/// Most memory a PAC file may use.
+const MEMORY: usize = 16 << 20;
+
+/// The helpers of the PAC format (Netscape's), in JavaScript over two of ours.
+const HELPERS: &str = r#"
+function dnsResolve(host) { var ip = __resolve(String(host)); return ip === undefined ? null : ip; }
+function isPlainHostName(host) { return host.indexOf(".") < 0; }
+function dnsDomainIs(host, domain) {
+  return host.length >= domain.length && host.substring(host.length - domain.length) === domain;
+}
+function localHostOrDomainIs(host, hostdom) {
+  return host === hostdom || hostdom.lastIndexOf(host + ".", 0) === 0;
+}
+function dnsDomainLevels(host) { return host.split(".").length - 1; }
+function isResolvable(host) { return dnsResolve(host) !== null; }
+function convert_addr(ip) {
+  var b = ip.split(".");
+  return ((b[0] & 255) << 24) | ((b[1] & 255) << 16) | ((b[2] & 255) << 8) | (b[3] & 255);
+}
+function isInNet(host, pattern, mask) {
+  var ip = /^\d{1,3}(\.\d{1,3}){3}$/.test(host) ? host : dnsResolve(host);
+  if (ip === null) return false;
+  return (convert_addr(ip) & convert_addr(mask)) === (convert_addr(pattern) & convert_addr(mask));
+}
+function shExpMatch(text, pattern) {
+  var re = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  return new RegExp("^" + re + "$").test(text);
+}
+function __inRange(value, low, high, wrap) {
+  if (high === undefined) return value === low;
+  return low <= high ? value >= low && value <= high : wrap && (value >= low || value <= high);
+}
+function __gmt(args) { return args.length > 0 && args[args.length - 1] === "GMT"; }
+function weekdayRange(a, b) {
+  var days = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
+  var now = new Date(), gmt = __gmt(arguments);
+  var day = gmt ? now.getUTCDay() : now.getDay();
+  var hi = (b === undefined || b === "GMT") ? undefined : days.indexOf(b);
+  return __inRange(day, days.indexOf(a), hi, true);
+}
+function timeRange() {
+  var args = Array.prototype.slice.call(arguments), gmt = __gmt(args);
+  if (gmt) args.pop();
+  var now = new Date();
+  var h = gmt ? now.getUTCHours() : now.getHours(), m = gmt ? now.getUTCMinutes() : now.getMinutes();
+  if (args.length === 1) return h === args[0];
+  if (args.length === 2) return __inRange(h, args[0], args[1] - 1, true);
+  if (args.length === 4) return __inRange(h * 60 + m, args[0] * 60 + args[1], args[2] * 60 + args[3] - 1, true);
+  return false;
+}
+function dateRange() {
+  var args = Array.prototype.slice.call(arguments), gmt = __gmt(args);
+  if (gmt) args.pop();
+  var months = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
+  var now = new Date();
+  var d = gmt ? now.getUTCDate() : now.getDate(), mo = gmt ? now.getUTCMonth() : now.getMonth();
+  var y = gmt ? now.getUTCFullYear() : now.getFullYear();
+  function part(v) {
+    if (typeof v === "string") return { m: months.indexOf(v) };
+    return v > 31 ? { y: v } : { d: v };
+  }
+  function value(p) { return p.y !== undefined ? y : p.m !== undefined ? mo : d; }
+  if (args.length === 1) { var p = part(args[0]); return value(p) === (p.y !== undefined ? p.y : p.m !== undefined ? p.m : p.d); }
+  if (args.length === 2) {
+    var a = part(args[0]), b = part(args[1]);
+    return __inRange(value(a), a.y !== undefined ? a.y : a.m !== undefined ? a.m : a.d,
+                     b.y !== undefined ? b.y : b.m !== undefined ? b.m : b.d, a.y === undefined);
+  }
+  return false;
+}
+function alert() {}
+"#;
+
+/// What `script` answers for `url` (`"PROXY proxy:3128; DIRECT"`), or why it could not.
+pub fn evaluate(script: &str, url: &Url) -> Result<String, String> {
+    let host = url.host_str().unwrap_or_default().to_owned();
+    // As browsers give it: no path nor query for https, which a PAC file need not see.
+    let shown = match url.scheme() {
+        "https" => format!("https://{}/", url.authority()),
+        _ => url.as_str().to_owned(),
+    };
+    let runtime = Runtime::new().map_err(|e| e.to_string())?;
+    runtime.set_memory_limit(MEMORY);
+    runtime.set_max_stack_size(256 << 10);
+    let deadline = Instant::now() + TIME;
+    runtime.set_interrupt_handler(Some(Box::new(move || Instant::now() > deadline)));
+    let context = Context::full(&runtime).map_err(|e| e.to_string())?;
+    context.with(|ctx| {
+        // A script's own exception, in its words.
+        let fail = |e: rquickjs::Error| match e {
+            rquickjs::Error::Exception => match ctx.catch().into_exception() {
+                Some(exception) => exception.message().unwrap_or_else(|| "an exception".into()),
+                None => "an exception".into(),
+            },
+            e => e.to_string(),
+        };
+        let globals = ctx.globals();
+        globals
+            .set(
+                "__resolve",
+                Function::new(ctx.clone(), dns_resolve).map_err(fail)?,
+            )
+            .map_err(fail)?;
+        globals
+            .set(
+                "myIpAddress",
+                Function::new(ctx.clone(), my_ip_address).map_err(fail)?,
+            )
+            .map_err(fail)?;
+        ctx.eval::<(), _>(HELPERS).map_err(fail)?;
+        ctx.eval::<(), _>(script)
+            .map_err(|e| format!("the PAC file does not run: {}", fail(e)))?;
+        let find: Function = globals
+            .get("FindProxyForURL")
+            .map_err(|_| "the PAC file has no FindProxyForURL".to_owned())?;
+        find.call::<_, String>((shown, host))
+            .map_err(|e| format!("FindProxyForURL failed: {}", fail(e)))
+    })
+}
+
+/// `dnsResolve(host)`: its first IPv4 address, or `null`.
+fn dns_resolve(host: String) -> Option<String> {
+    (host.as_str(), 0)
+        .to_socket_addrs()
+        .ok()?
+        .find(|a| a.is_ipv4())
+        .map(|a| a.ip().to_string())
+}
+
+/// `myIpAddress()`: the address this computer reaches the web from (no packet is sent: a
+/// UDP socket is only connected), else loopback's.
+fn my_ip_address() -> String {
+    let found = || -> Option<IpAddr> {
+        let socket = UdpSocket::bind("0.0.0.0:0").ok()?;
+        socket.connect("192.0.2.1:9").ok()?;
+        Some(socket.local_addr().ok()?.ip())
+    };
+    found().map_or_else(|| "127.0.0.1".into(), |ip| ip.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(script: &str, url: &str) -> Result<String, String> {
+        evaluate(script, &Url::parse(url).unwrap())
+    }
+
+    #[test]
+    fn a_school_s_pac_file() {
+        let pac = r#"
+            function FindProxyForURL(url, host) {
+              // Only addresses are put to isInNet: a name would be looked up in the DNS.
+              var address = /^[0-9.]+$/.test(host);
+              if (isPlainHostName(host) || dnsDomainIs(host, ".lan") || (address && isInNet(host, "10.0.0.0", "255.0.0.0")))
+                return "DIRECT";
+              if (dnsResolve("localhost") !== "127.0.0.1") return "PROXY no-hosts-file:1";
+              if (shExpMatch(host, "*.school.example")) return "PROXY inside.school.example:3128";
+              if (url.indexOf("/secret") >= 0) return "PROXY leaked:1";
+              return "PROXY proxy.school.example:3128; DIRECT";
+            }"#;
+        assert_eq!(answer(pac, "https://moodle/").unwrap(), "DIRECT");
+        assert_eq!(answer(pac, "https://printer.lan/").unwrap(), "DIRECT");
+        assert_eq!(answer(pac, "https://10.2.3.4/").unwrap(), "DIRECT");
+        assert_eq!(
+            answer(pac, "https://www.school.example/").unwrap(),
+            "PROXY inside.school.example:3128"
+        );
+        assert_eq!(
+            answer(pac, "https://platform.example/secret/token").unwrap(),
+            "PROXY proxy.school.example:3128; DIRECT",
+            "an https address's path is not the PAC file's to see"
+        );
+        let time = "function FindProxyForURL(u, h) { return weekdayRange('SUN', 'SAT') && timeRange(0, 24) ? 'DIRECT' : 'X'; }";
+        assert_eq!(answer(time, "https://x.example/").unwrap(), "DIRECT");
+    }
+
+    #[test]
+    fn a_pac_file_that_cannot_answer() {
+        assert!(answer("not javascript {", "https://x.example/").is_err());
+        assert!(
+            answer("var x = 1;", "https://x.example/").is_err(),
+            "no FindProxyForURL"
+        );
+        let forever = "function FindProxyForURL(u, h) { for (;;) {} }";
+        let started = Instant::now();
+        assert!(answer(forever, "https://x.example/").is_err());
+        assert!(started.elapsed() < Duration::from_secs(10), "stopped");
+        let greedy =
+            "function FindProxyForURL(u, h) { var a = []; for (;;) a.push(new Array(1e6)); }";
+        assert!(
+            answer(greedy, "https://x.example/").is_err(),
+            "out of memory, not of the app's"
+        );
+    }
+}
