@@ -5,6 +5,8 @@
 mod common;
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use common::*;
 use demo_platform::Decision;
@@ -213,4 +215,56 @@ fn the_settings_in_force_say_where_they_come_from() {
         ["scope", "(not set)", "default", "locked"],
         "locked with the platform: the flag does not count"
     );
+}
+
+/// A release downloaded with `auto` is installed when the learner quits — the window
+/// closed: `ExitRequested`, then `Exit` — and not when `Exit` comes alone, as Windows' end
+/// of session brings it (tao turns `WM_ENDSESSION` into the app's last event): an installer
+/// cut short by a log-off would leave a broken copy.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_downloaded_update_installs_when_the_learner_quits_not_when_the_session_ends() {
+    use passerelle::app::exit::on_run_event;
+    use passerelle::core::machine::testing::{appimage, RecordingInstaller, Signer};
+    use passerelle::core::machine::view::UpdateView;
+    use passerelle::core::settings::Key;
+
+    let platform = platform(fast_options()).await;
+    let signer = Signer::default();
+    let artifact = appimage(64 * 1024);
+    let url = platform.host_artifact("p.AppImage", artifact.clone(), Duration::ZERO);
+    let release = json!({"version": "9.0.0", "platforms": {"linux-x86_64-appimage": {
+        "url": url, "signature": signer.sign(&artifact, "9.0.0")}}});
+    platform.publish(&release.to_string());
+    let installer = Arc::new(RecordingInstaller::default());
+    let h = harness_with(
+        raw_settings(&platform).with(Key::Updates, "auto"),
+        RawSettings::default()
+            .with(Key::UpdateUrl, platform.feed_url())
+            .with(Key::UpdatePubkey, signer.pubkey()),
+        Some(installer.clone()),
+    );
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !matches!(h.machine().view().update, Some(UpdateView::Ready { .. })) {
+        assert!(Instant::now() < deadline, "never downloaded");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    on_run_event(h.app.handle(), &tauri::RunEvent::Exit);
+    assert!(
+        installer.installed.lock().unwrap().is_empty(),
+        "the session ended"
+    );
+
+    // The learner closes the window, once the app's loop runs.
+    let window = h.window.clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(500));
+        window.close().unwrap();
+    });
+    let app = h.app;
+    tokio::task::spawn_blocking(move || app.run_return(|app, event| on_run_event(app, &event)))
+        .await
+        .unwrap();
+    let installed = installer.installed.lock().unwrap().clone();
+    assert_eq!(installed, vec![("9.0.0".to_owned(), artifact.len())]);
 }

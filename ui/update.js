@@ -21,7 +21,7 @@ export function paintUpdate(update, previous) {
   const text =
     update.kind === "failed"
       ? t(update.message)
-      : t({ available: "update_available", downloading: "update_downloading", ready: "update_ready", updated: "updated" }[update.kind], {
+      : t({ available: "update_available", managed: "update_managed", downloading: "update_downloading", ready: "update_ready", updated: "updated" }[update.kind], {
           version: update.version,
         });
   setText("update-text", text);

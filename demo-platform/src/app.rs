@@ -69,4 +69,6 @@ pub struct Feed {
     pub artifacts: HashMap<String, Bytes>,
     pub pace: Duration,
     pub requests: usize,
+    /// Of those, the artifacts'.
+    pub downloads: usize,
 }

@@ -212,6 +212,11 @@ impl DemoPlatform {
         self.shared.feed.lock().unwrap().requests
     }
 
+    /// Requests for its artifacts.
+    pub fn downloads(&self) -> usize {
+        self.shared.feed.lock().unwrap().downloads
+    }
+
     pub fn faults(&self) -> &FaultSwitch {
         &self.shared.faults
     }

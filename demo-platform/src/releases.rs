@@ -33,6 +33,7 @@ async fn artifact(State(app): State<App>, Path(name): Path<String>) -> Response 
     let (bytes, pace) = {
         let mut feed = app.feed.lock().unwrap();
         feed.requests += 1;
+        feed.downloads += 1;
         match feed.artifacts.get(&name) {
             Some(bytes) => (bytes.clone(), feed.pace),
             None => return StatusCode::NOT_FOUND.into_response(),

@@ -2,7 +2,8 @@
 //! (SIGTERM, SIGHUP, SIGINT at log-out or shut-down), logind's notice that the system shuts
 //! down, and — through tao, as the app's last event — Windows' end-of-session messages and
 //! macOS's power-off. On a shared computer the session ends first, here and on the
-//! platform, within the usual bound.
+//! platform, within the usual bound. A release downloaded meanwhile is installed only when
+//! the learner quit, never while the system ends the session.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -13,10 +14,34 @@ use tauri::{AppHandle, Manager, RunEvent, Runtime, Window, WindowEvent};
 /// Longer than the revocation's own bound: the end is never cut short by this.
 const LAST_CHANCE: Duration = Duration::from_secs(8);
 
-/// Set once the session has been ended for the app's end: the next request goes through.
-static ENDED: AtomicBool = AtomicBool::new(false);
-/// The system ends the learner's session (a signal, logind): no time for an installer.
-static SYSTEM_ENDS: AtomicBool = AtomicBool::new(false);
+/// How this app is ending.
+#[derive(Default)]
+pub struct Ending {
+    /// The session has been ended for the app's end: the next request goes through.
+    ended: AtomicBool,
+    /// The learner asked to quit — closed the window, quit — which tao says with
+    /// `ExitRequested`. Windows' end of session comes as `Exit` alone.
+    asked: AtomicBool,
+    /// The system ends the learner's session (a signal, logind): no time for an installer.
+    system_ends: AtomicBool,
+}
+
+impl Ending {
+    /// Only a quit the learner asked for installs a release downloaded meanwhile: an
+    /// installer cut short by a log-off or a shut-down would leave the copy broken.
+    fn may_install(&self) -> bool {
+        self.asked.load(Ordering::SeqCst) && !self.system_ends.load(Ordering::SeqCst)
+    }
+}
+
+/// The system ends the learner's session.
+#[cfg(unix)]
+fn system_ends<R: Runtime>(app: &AppHandle<R>) {
+    app.state::<Ending>()
+        .system_ends
+        .store(true, Ordering::SeqCst);
+    app.exit(0);
+}
 
 /// The window's close button: the session ends first, then the window closes.
 pub fn on_close<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
@@ -32,7 +57,12 @@ pub fn on_close<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
 /// last event (which cannot wait for a task), the same within a bound.
 pub fn on_run_event<R: Runtime>(app: &AppHandle<R>, event: &RunEvent) {
     match event {
-        RunEvent::ExitRequested { api, .. } if hold(app) => api.prevent_exit(),
+        RunEvent::ExitRequested { api, .. } => {
+            app.state::<Ending>().asked.store(true, Ordering::SeqCst);
+            if hold(app) {
+                api.prevent_exit();
+            }
+        }
         RunEvent::Exit => {
             let machine = app.state::<Machine>().inner().clone();
             if machine.ends_with_the_app() {
@@ -40,10 +70,10 @@ pub fn on_run_event<R: Runtime>(app: &AppHandle<R>, event: &RunEvent) {
                     let _ = tokio::time::timeout(LAST_CHANCE, machine.end_with_the_app()).await;
                 });
             }
-            // A release downloaded meanwhile, when the learner quits: not while the system
-            // ends the session, which would cut an installer short.
-            if !SYSTEM_ENDS.load(Ordering::SeqCst) {
+            if app.state::<Ending>().may_install() {
                 machine.install_at_quit();
+            } else {
+                tracing::info!("the system ends the app: nothing is installed");
             }
         }
         _ => {}
@@ -54,13 +84,13 @@ pub fn on_run_event<R: Runtime>(app: &AppHandle<R>, event: &RunEvent) {
 /// exits; true while that is under way (the close or the exit waits).
 fn hold<R: Runtime>(app: &AppHandle<R>) -> bool {
     let machine = app.state::<Machine>().inner().clone();
-    if ENDED.load(Ordering::SeqCst) || !machine.ends_with_the_app() {
+    if app.state::<Ending>().ended.load(Ordering::SeqCst) || !machine.ends_with_the_app() {
         return false;
     }
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         let _ = tokio::time::timeout(LAST_CHANCE, machine.end_with_the_app()).await;
-        ENDED.store(true, Ordering::SeqCst);
+        app.state::<Ending>().ended.store(true, Ordering::SeqCst);
         app.exit(0);
     });
     true
@@ -88,8 +118,7 @@ pub fn listen<R: Runtime>(app: &AppHandle<R>) {
                 _ = int.recv() => {}
             }
             tracing::info!("the system asks Passerelle to end");
-            SYSTEM_ENDS.store(true, Ordering::SeqCst);
-            app.exit(0);
+            system_ends(&app);
         });
     }
     #[cfg(target_os = "linux")]
@@ -147,8 +176,7 @@ mod logind {
             match member.as_deref() {
                 Some("PrepareForShutdown") if starting => {
                     tracing::info!("the system shuts down");
-                    super::SYSTEM_ENDS.store(true, std::sync::atomic::Ordering::SeqCst);
-                    app.exit(0);
+                    super::system_ends(app);
                 }
                 Some("PrepareForSleep") if starting => {
                     tracing::info!("the system is about to sleep");

@@ -10,7 +10,7 @@ pub mod console;
 pub mod desktop;
 #[cfg(target_os = "linux")]
 pub mod engine;
-mod exit;
+pub mod exit;
 pub mod hardening;
 pub mod launch;
 mod updater;
@@ -31,6 +31,7 @@ pub fn builder<R: Runtime>(base: tauri::Builder<R>, launch: Launch) -> tauri::Bu
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_updater::Builder::new().build())
+        .manage(exit::Ending::default())
         .setup(move |app| {
             let Launch {
                 mut startup,

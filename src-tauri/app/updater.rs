@@ -1,10 +1,15 @@
-//! Installs an update with Tauri's updater. The core chose the release, downloaded it and
-//! checked its signature; the plugin checks it again, with the same key and the version
-//! bound, and installs it as the bundle this copy came from expects (dpkg or rpm, the
-//! AppImage replaced, the Windows installer, the macOS app's folder).
+//! Installs an update with Tauri's updater, for a copy that updates itself. The core chose
+//! the release, downloaded it, checked its signature and its kind; the plugin checks it
+//! again, with the same key and the version bound, and installs it as the bundle this copy
+//! came from expects (the AppImage replaced, the per-user installer, the `.app` replaced).
+//! A copy installed for the whole computer never gets here: nothing this module starts asks
+//! for an administrator.
+
+use std::path::{Path, PathBuf};
 
 use passerelle_core::machine::Installer;
 use passerelle_core::settings::UpdateKey;
+use passerelle_core::update::install::Bundle;
 use passerelle_core::update::Release;
 use tauri::utils::config::BundleType;
 use tauri::utils::platform::bundle_type;
@@ -24,9 +29,17 @@ impl<R: Runtime> TauriInstaller<R> {
             .endpoints(vec![never_asked])
             .and_then(|b| b.pubkey(key).build())
             .and_then(|updater| updater.restore_update(release.manifest.clone()))
-            .map_err(|e| e.to_string())?
+            .map_err(|e| code(&e))?
             .ok_or_else(|| "the release is not newer than this copy".into())
     }
+}
+
+/// The plugin's error by its kind alone: its messages may quote the feed's strings, which
+/// stay out of the logs.
+fn code(e: &tauri_plugin_updater::Error) -> String {
+    let debug = format!("{e:?}");
+    let kind = debug.split(['(', '{', ' ']).next().unwrap_or_default();
+    format!("the updater's {kind} error")
 }
 
 impl<R: Runtime> Installer for TauriInstaller<R> {
@@ -35,19 +48,31 @@ impl<R: Runtime> Installer for TauriInstaller<R> {
         let Some(base) = tauri_plugin_updater::target() else {
             return vec![];
         };
-        let bundle = bundle_type().map(|kind| match kind {
-            BundleType::Deb => "deb",
-            BundleType::Rpm => "rpm",
-            BundleType::AppImage => "appimage",
-            BundleType::Msi => "msi",
-            BundleType::Nsis => "nsis",
-            _ => "app",
-        });
+        let bundle = self.bundle().feed_name();
         bundle
             .map(|bundle| format!("{base}-{bundle}"))
             .into_iter()
             .chain([base])
             .collect()
+    }
+
+    fn bundle(&self) -> Bundle {
+        match bundle_type() {
+            Some(BundleType::Deb) => Bundle::Deb,
+            Some(BundleType::Rpm) => Bundle::Rpm,
+            Some(BundleType::AppImage) => Bundle::AppImage,
+            Some(BundleType::Msi) => Bundle::Msi,
+            Some(BundleType::Nsis) => Bundle::Nsis,
+            Some(_) if cfg!(target_os = "macos") => Bundle::App,
+            _ => Bundle::Bare,
+        }
+    }
+
+    fn replaceable(&self) -> bool {
+        program(self.bundle()).is_some_and(|program| {
+            let folder = program.parent().map(Path::to_path_buf).unwrap_or_default();
+            writable(&program) && writable(&folder)
+        })
     }
 
     fn accepts(&self, release: &Release) -> bool {
@@ -60,10 +85,56 @@ impl<R: Runtime> Installer for TauriInstaller<R> {
     fn install(&self, release: &Release, bytes: &[u8], key: &UpdateKey) -> Result<(), String> {
         self.restore(release, key.as_str())?
             .install(bytes)
-            .map_err(|e| e.to_string())
+            .map_err(|e| code(&e))
     }
 
     fn restart(&self) {
         self.0.restart();
     }
+}
+
+/// What an update replaces: the AppImage (where its runtime says it is), the `.app`
+/// folder, or the program itself.
+fn program(bundle: Bundle) -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    match bundle {
+        Bundle::AppImage => std::env::var_os("APPIMAGE").map(PathBuf::from),
+        // `Passerelle.app/Contents/MacOS/passerelle`.
+        Bundle::App => exe.ancestors().nth(3).map(Path::to_path_buf),
+        _ => Some(exe),
+    }
+}
+
+/// Whether the running user may write `path`, as the system says: `access(2)`, which asks
+/// with the real user's rights.
+#[cfg(unix)]
+fn writable(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(path) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: a NUL-terminated path.
+    unsafe { libc::access(path.as_ptr(), libc::W_OK) == 0 }
+}
+
+/// Whether the running user may write in `path`'s folder, as the system says: a file made
+/// there and removed. (A running program cannot be opened for writing on Windows; its
+/// folder tells: the learner's own for a per-user install, Program Files' otherwise.)
+#[cfg(windows)]
+fn writable(path: &Path) -> bool {
+    let folder = if path.is_dir() {
+        path
+    } else {
+        path.parent().unwrap_or(path)
+    };
+    let probe = folder.join(format!(".passerelle-write-check-{}", std::process::id()));
+    let made = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+        .is_ok();
+    if made {
+        let _ = std::fs::remove_file(&probe);
+    }
+    made
 }

@@ -9,7 +9,7 @@ use demo_platform::{DemoPlatform, DEMO_CLIENT_ID};
 use passerelle::app::{builder, context, Launch};
 use passerelle::core::http::Network;
 use passerelle::core::machine::testing::RecordingDesktop;
-use passerelle::core::machine::{Machine, Startup, View};
+use passerelle::core::machine::{Installer, Machine, Startup, View};
 use passerelle::core::session::{MemoryVault, Patience, SessionKeeper, Vault};
 use passerelle::core::settings::{Key, RawSettings, Settings};
 use serde_json::Value;
@@ -49,13 +49,22 @@ pub struct Harness {
 
 /// The app as `run` builds it, on the mock runtime, started; its session in memory.
 pub fn harness(flags: RawSettings) -> Harness {
+    harness_with(flags, RawSettings::default(), None)
+}
+
+/// The same, with a distribution file's settings and an installer of the test's.
+pub fn harness_with(
+    flags: RawSettings,
+    build: RawSettings,
+    installer: Option<Arc<dyn Installer>>,
+) -> Harness {
     let desktop = Arc::new(RecordingDesktop::default());
     let dir = tempfile::tempdir().unwrap();
     let memory: Arc<dyn Vault> = Arc::new(MemoryVault::default());
     let startup = Startup {
         flags,
         env: RawSettings::default(),
-        build: RawSettings::default(),
+        build,
         built_for: None,
         config_file: Some(dir.path().join("config.toml")),
         school_file: dir.path().join("school.toml"),
@@ -67,7 +76,7 @@ pub fn harness(flags: RawSettings) -> Harness {
         network: Network::default(),
         clock: Arc::new(passerelle::core::awake::since_boot),
         version: String::new(),
-        installer: None,
+        installer,
         update_note: None,
         remembered: Arc::new(passerelle::core::session::fake::FakeRemembered::default()),
     };

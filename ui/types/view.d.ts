@@ -87,7 +87,7 @@ offline_since_ms: number | null, } | { "state": "signing_out" };
 
 export type Action = "start_sign_in" | "cancel_sign_in" | "open_verification_page" | "copy_user_code" | "retry" | "sign_out" | "save_setup" | "open_settings" | "open_about" | "close_overlay" | "skip_keychain" | "copy_support_details" | "update_now" | "dismiss_update";
 
-export type UpdateView = { "kind": "available", version: string, } | { "kind": "downloading", version: string, done: number, total: number | null, } | { "kind": "ready", version: string, } | { "kind": "failed", message: Message, } | { "kind": "updated", version: string, notes: string | null, };
+export type UpdateView = { "kind": "available", version: string, } | { "kind": "managed", version: string, } | { "kind": "downloading", version: string, done: number, total: number | null, } | { "kind": "ready", version: string, } | { "kind": "failed", message: Message, } | { "kind": "updated", version: string, notes: string | null, };
 
 export type SetupView = { 
 /**

@@ -7,6 +7,7 @@ use url::Url;
 use super::view::View;
 use crate::language::Language;
 use crate::settings::UpdateKey;
+use crate::update::install::Bundle;
 use crate::update::Release;
 
 /// Where views go: the page, over the channel it connected with.
@@ -27,6 +28,11 @@ pub trait Installer: Send + Sync {
     /// The release feed's entries this copy can install, best first (`linux-x86_64-deb`,
     /// then `linux-x86_64`).
     fn targets(&self) -> Vec<String>;
+    /// The bundle this copy came in.
+    fn bundle(&self) -> Bundle;
+    /// Whether the running user could replace this copy's program themselves: its file and
+    /// folder theirs to write, as the system says.
+    fn replaceable(&self) -> bool;
     /// Whether the installer can read `release`'s manifest as it came (Tauri's updater
     /// reads it again, more strictly): checked before it is offered or downloaded.
     fn accepts(&self, release: &Release) -> bool;

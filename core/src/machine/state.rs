@@ -173,6 +173,8 @@ pub enum Stage {
     #[default]
     Quiet,
     Offered(Arc<Release>),
+    /// Newer, for a copy the computer updates: said, with no button, never downloaded.
+    Managed(Arc<Release>),
     Downloading {
         release: Arc<Release>,
         done: u64,

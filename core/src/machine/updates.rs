@@ -1,8 +1,9 @@
 //! When and how the copy updates itself: the feed is asked after the first paint and then
 //! once a day, never when the school switched updates off; `notify` offers the release in
 //! the calm views, `auto` downloads it and installs it at the next quit. An update is
-//! installed only once verified, never in the middle of a sign-in, and the window then says
-//! what it was until the learner has read it.
+//! installed only once verified and of this copy's kind, never in the middle of a sign-in,
+//! and the window then says what it was until the learner has read it. A copy installed for
+//! the whole computer installs nothing: the window says who does.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -18,6 +19,7 @@ use super::state::{Note, Stage};
 use super::Machine;
 use crate::http::Http;
 use crate::settings::{UpdateKey, Updates};
+use crate::update::install::UpdatedBy;
 use crate::update::{fetch, Release, UpdateError};
 
 /// The first check leaves the window's first seconds to the learner's session.
@@ -71,6 +73,8 @@ impl Machine {
         let Ok(current) = Version::parse(&self.0.startup.version) else {
             return;
         };
+        let by = installer.bundle().updated_by(installer.replaceable());
+        tracing::info!(bundle = ?installer.bundle(), updated_by = ?by, "this copy's updates");
         let this = self.clone();
         self.spawn(async move {
             let Ok(http) = Http::new(&this.0.startup.network) else {
@@ -80,7 +84,11 @@ impl Machine {
             loop {
                 match fetch::check(&http, &feed, &current, &installer.targets()).await {
                     Ok(Some(release)) if installer.accepts(&release) => {
-                        this.found(&http, Arc::new(release), auto, &key).await
+                        let release = Arc::new(release.with_signed_notes(&key));
+                        match by {
+                            UpdatedBy::Itself => this.found(&http, release, auto, &key).await,
+                            UpdatedBy::TheComputer => this.managed(release),
+                        }
                     }
                     Ok(Some(_)) => tracing::info!("a release the installer cannot read"),
                     Ok(None) => tracing::info!("no newer release"),
@@ -89,6 +97,13 @@ impl Machine {
                 tokio::time::sleep(EVERY).await;
             }
         });
+    }
+
+    /// A copy installed for the computer: the window says who installs the release, and
+    /// nothing is downloaded.
+    fn managed(&self, release: Arc<Release>) {
+        tracing::info!(version = %release.version, "a newer release, for the computer to install");
+        self.apply(|state| state.updates.stage = Stage::Managed(release));
     }
 
     async fn found(&self, http: &Http, release: Arc<Release>, auto: bool, key: &UpdateKey) {
@@ -105,7 +120,9 @@ impl Machine {
             self.apply(|state| state.updates.stage = Stage::Offered(release));
             return;
         }
-        match fetch::download(http, &release, key, |_, _| {}).await {
+        let downloaded = fetch::download(http, &release, key, |_, _| {}).await;
+        let installer = self.0.startup.installer.as_deref();
+        match downloaded.and_then(|bytes| fitting(installer, bytes)) {
             Ok(bytes) => self.apply(|state| {
                 state.updates.stage = Stage::Ready {
                     release,
@@ -150,7 +167,7 @@ impl Machine {
                 }
                 Err(_) => Err(UpdateError::Unreachable),
             };
-            let installed = match downloaded {
+            let installed = match downloaded.and_then(|b| fitting(Some(installer.as_ref()), b)) {
                 Ok(bytes) => this.install(installer.clone(), release, bytes, key).await,
                 Err(e) => Err(e),
             };
@@ -276,5 +293,13 @@ impl Machine {
                 state.updates.stage = Stage::Quiet;
             }
         });
+    }
+}
+
+/// `bytes`, when they are of the kind of the copy `installer` installs.
+fn fitting(installer: Option<&dyn Installer>, bytes: Vec<u8>) -> Result<Vec<u8>, UpdateError> {
+    match installer {
+        Some(installer) if installer.bundle().fits(&bytes) => Ok(bytes),
+        _ => Err(UpdateError::WrongKind),
     }
 }

@@ -12,13 +12,15 @@ use crate::settings::{is_loopback, LOOPBACK_UPDATES};
 /// Longest release notes kept; they are shown as plain text.
 pub const MAX_NOTES: usize = 2000;
 /// Longest signature accepted (a minisign signature in base64 is about 400 bytes).
-const MAX_SIGNATURE: usize = 4096;
+pub(crate) const MAX_SIGNATURE: usize = 4096;
 
 /// A newer release, and where its artifact for this copy is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Release {
     pub version: Version,
-    /// Plain text: no control character but line breaks, at most [`MAX_NOTES`] characters.
+    /// Plain text: no control character but line breaks, at most [`MAX_NOTES`] characters;
+    /// only once the copy's key is found to have signed them
+    /// ([`Release::with_signed_notes`]).
     pub notes: Option<String>,
     pub url: Url,
     /// The artifact's minisign signature, in base64.
@@ -72,7 +74,7 @@ pub fn parse(
     let signature = text(entry, "signature", MAX_SIGNATURE).ok_or(UpdateError::NoArtifact)?;
     Ok(Some(Release {
         version,
-        notes: manifest.get("notes").and_then(Value::as_str).map(plain),
+        notes: None,
         url,
         signature,
         manifest: Value::Object(manifest.clone()),
@@ -134,7 +136,7 @@ mod tests {
         let r = parse_json(manifest("v0.2.0")).unwrap().unwrap();
         assert_eq!(r.version, Version::new(0, 2, 0));
         assert_eq!(r.url.as_str(), "https://updates.example/p_0.2.0.deb");
-        assert_eq!(r.notes.as_deref(), Some("Fixes.\nMore fixes."));
+        assert_eq!(r.notes, None, "not until their signature is checked");
     }
 
     #[test]

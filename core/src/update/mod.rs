@@ -5,6 +5,7 @@
 
 #[cfg(feature = "client")]
 pub mod fetch;
+pub mod install;
 #[cfg(feature = "client")]
 pub mod manifest;
 #[cfg(feature = "client")]
@@ -33,6 +34,10 @@ pub enum UpdateError {
     /// Tampered, unsigned, signed with another key, or signed for another version.
     #[error("the artifact's signature does not verify")]
     Unverified,
+    /// Signed, but not of the kind this copy was installed as (an NSIS installer for an MSI
+    /// copy).
+    #[error("the artifact is not of this copy's kind")]
+    WrongKind,
     #[error("the update could not be installed: {0}")]
     NotInstalled(String),
 }

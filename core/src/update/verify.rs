@@ -1,13 +1,39 @@
-//! Whether an artifact is the one the copy's key signed, for the version announced: a
-//! minisign signature (as `tauri signer sign` writes it) whose trusted comment names the
-//! version. Anything else — tampered, unsigned, another key, another version — is refused.
+//! Whether an artifact — or a release's notes — is what the copy's key signed, for the
+//! version announced: a minisign signature (as `tauri signer sign` writes it) whose trusted
+//! comment names the version. Anything else — tampered, unsigned, another key, another
+//! version — is refused.
 
 use base64::Engine;
 use minisign_verify::Signature;
 use semver::Version;
+use serde_json::Value;
 
+use super::manifest::{plain, Release, MAX_SIGNATURE};
 use super::UpdateError;
 use crate::settings::UpdateKey;
+
+impl Release {
+    /// The release, with its notes when the copy's key signed their text for this version
+    /// (`notes_signature`, beside `notes`): a feed or a CDN cannot pair a genuine release
+    /// with words of its own. Notes not so signed are not shown.
+    pub fn with_signed_notes(mut self, key: &UpdateKey) -> Self {
+        let text = |name: &str| self.manifest.get(name).and_then(Value::as_str);
+        let signature = text("notes_signature").filter(|s| s.len() <= MAX_SIGNATURE);
+        self.notes = match (text("notes"), signature) {
+            (Some(notes), Some(signature))
+                if verify(notes.as_bytes(), signature, key, &self.version).is_ok() =>
+            {
+                Some(plain(notes))
+            }
+            (Some(_), _) => {
+                tracing::info!("the release notes are not signed by this copy's key: not shown");
+                None
+            }
+            (None, _) => None,
+        };
+        self
+    }
+}
 
 pub fn verify(
     bytes: &[u8],

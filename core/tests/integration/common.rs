@@ -32,6 +32,11 @@ pub fn remote_settings() -> RawSettings {
         .with(Key::RevocationEndpoint, "https://platform.example/r")
 }
 
+/// The way `http` takes to `url`.
+pub async fn route(http: &passerelle_core::http::Http, url: &str) -> passerelle_core::http::Route {
+    http.route(&url::Url::parse(url).unwrap()).await
+}
+
 /// A port nothing listens on.
 pub fn nothing_on() -> String {
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

@@ -217,10 +217,6 @@ async fn each_address_its_own_way_and_directly_when_the_pac_file_cannot_say() {
     }
 }
 
-async fn route(http: &Http, url: &str) -> Route {
-    http.route(&Url::parse(url).unwrap()).await
-}
-
 /// A proxy that serves `pac`.
 async fn serving(pac: &str) -> TestProxy {
     TestProxy::start(ProxyOptions {

@@ -192,3 +192,83 @@ async fn a_platform_given_by_group_policy_starts_on_sign_in() {
     assert_eq!(setting(Key::TokenStore).from, Layer::Recommended);
     assert!(!setting(Key::TokenStore).locked);
 }
+
+/// Where Internet Options (and Group Policy's proxy settings) keep the learner's proxy.
+const CONNECTIONS: &str =
+    r"Software\Microsoft\Windows\CurrentVersion\Internet Settings\Connections";
+
+/// `DefaultConnectionSettings` as Windows writes it: a header, then the proxy list, the
+/// bypass list and the PAC address, each with its length. Flags: 1 direct, 2 a proxy, 4 a
+/// PAC address, 8 WPAD.
+fn connection_settings(flags: u32, proxy: &str, bypass: &str, pac: &str) -> Vec<u8> {
+    let mut blob = Vec::new();
+    for word in [0x46u32, 1, flags] {
+        blob.extend_from_slice(&word.to_le_bytes());
+    }
+    for text in [proxy, bypass, pac] {
+        blob.extend_from_slice(&(text.len() as u32).to_le_bytes());
+        blob.extend_from_slice(text.as_bytes());
+    }
+    blob.extend_from_slice(&[0; 32]);
+    blob
+}
+
+/// The learner's proxy settings, followed through WinHTTP's own resolver: a proxy with its
+/// bypass list, then a PAC file. The settings are put back after.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_learner_s_proxy_settings_through_winhttp() {
+    use demo_platform::proxy::{ProxyOptions, TestProxy};
+    use passerelle_core::http::{Http, Network, Proxies, ProxyAddress, Route};
+    use windows_registry::Type;
+
+    let proxy = TestProxy::start(ProxyOptions {
+        pac: Some(
+            "function FindProxyForURL(url, host) {
+               return host == 'feed.example' ? 'DIRECT' : 'PROXY SELF';
+             }"
+            .into(),
+        ),
+        ..ProxyOptions::default()
+    })
+    .await;
+    let via = Route::Via(ProxyAddress::parse(&proxy.host_port()).unwrap());
+    let key = CURRENT_USER.create(CONNECTIONS).unwrap();
+    let before = key.get_value("DefaultConnectionSettings").ok();
+    let system = || {
+        // No proxy in the environment: the system's settings decide.
+        let network = Network {
+            proxies: Proxies::System(Default::default()),
+            ..Network::default()
+        };
+        Http::new(&network).unwrap()
+    };
+    let set = |blob: Vec<u8>| {
+        key.set_bytes("DefaultConnectionSettings", Type::Bytes, &blob)
+            .unwrap()
+    };
+    set(connection_settings(
+        3,
+        &proxy.host_port(),
+        "<local>;*.intra.example",
+        "",
+    ));
+    let http = system();
+    let proxied = crate::common::route(&http, "https://platform.example/").await;
+    let local = crate::common::route(&http, "https://moodle/").await;
+    let bypassed = crate::common::route(&http, "https://www.intra.example/").await;
+
+    set(connection_settings(5, "", "", &proxy.pac_url()));
+    let http = system();
+    let by_pac = crate::common::route(&http, "https://platform.example/").await;
+    let direct_by_pac = crate::common::route(&http, "https://feed.example/").await;
+
+    match before {
+        Some(value) => key.set_value("DefaultConnectionSettings", &value).unwrap(),
+        None => key.remove_value("DefaultConnectionSettings").unwrap(),
+    }
+    assert_eq!(proxied, via, "the static proxy");
+    assert_eq!(local, Route::Direct, "<local>: a name without a dot");
+    assert_eq!(bypassed, Route::Direct, "the bypass list");
+    assert_eq!(by_pac, via, "the PAC file, evaluated by WinHTTP");
+    assert_eq!(direct_by_pac, Route::Direct);
+}

@@ -132,6 +132,12 @@ fn update(state: &State, view: &View) -> Option<(UpdateView, Vec<Action>)> {
             },
             vec![Action::UpdateNow],
         )),
+        Stage::Managed(release) => Some((
+            UpdateView::Managed {
+                version: version(release),
+            },
+            vec![],
+        )),
         Stage::Failed(message) => Some((
             UpdateView::Failed { message: *message },
             vec![Action::DismissUpdate],

@@ -35,6 +35,11 @@ pub enum UpdateView {
     Available {
         version: String,
     },
+    /// "Passerelle X is available; your system's software updates or your school install
+    /// it": a copy installed for the whole computer, with no button.
+    Managed {
+        version: String,
+    },
     /// Downloaded so far, of the total when known (bytes).
     Downloading {
         version: String,

@@ -4,6 +4,7 @@
 
 pub mod harness;
 mod hostile;
+mod installs;
 mod offline;
 mod races;
 mod school;

@@ -2,8 +2,8 @@
 //! school's.
 
 use demo_platform::{Decision, DEMO_CLIENT_ID};
-use passerelle_core::machine::view::{Action, Screen};
-use passerelle_core::machine::{CommandError, Message};
+use passerelle_core::machine::view::Screen;
+use passerelle_core::machine::CommandError;
 use passerelle_core::settings::{Key, Layer, RawSettings, Trust};
 
 use super::harness::*;
@@ -60,6 +60,7 @@ async fn the_school_locks_the_platform() {
 #[cfg(unix)]
 #[tokio::test(start_paused = true)]
 async fn a_school_file_others_may_change_is_refused() {
+    use passerelle_core::machine::{view::Action, Message};
     let platform = platform(fast_options()).await;
     let school = |mode| {
         start(Setup {

@@ -1,70 +1,59 @@
 //! Updates: the feed asked after the first paint, the offer in the calm views, the download's
 //! progress, and nothing installed that the copy's key did not sign for that version.
 
-use std::io::Cursor;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
-use base64::Engine;
 use demo_platform::DemoPlatform;
-use passerelle_core::machine::testing::RecordingInstaller;
+use passerelle_core::machine::testing::{appimage, RecordingInstaller, Signer};
 use passerelle_core::machine::view::{Action, Screen, UpdateView};
 use passerelle_core::machine::{CommandError, Message};
 use passerelle_core::settings::{Key, RawSettings};
 
 use super::harness::*;
 
-/// A key pair, as `tauri signer generate` makes one.
-struct Signer(minisign::KeyPair);
+/// The release's artifact: an AppImage, as the recording installer's copy is by default.
+pub(super) static ARTIFACT: LazyLock<Vec<u8>> = LazyLock::new(|| appimage(3 * 1024 * 1024));
 
-impl Signer {
-    fn new() -> Self {
-        Self(minisign::KeyPair::generate_unencrypted_keypair().unwrap())
-    }
-
-    /// The public key as a copy carries it: the `.pub` file's text, in base64.
-    fn pubkey(&self) -> String {
-        b64(&self.0.pk.to_box().unwrap().into_string())
-    }
-
-    /// As `tauri signer sign --app-version` signs: the version in the trusted comment.
-    fn sign(&self, bytes: &[u8], version: &str) -> String {
-        let trusted = format!("timestamp:1796134076\tfile:passerelle.deb\tversion:{version}");
-        let signature = minisign::sign(
-            Some(&self.0.pk),
-            &self.0.sk,
-            Cursor::new(bytes),
-            Some(&trusted),
-            Some("signature from tauri secret key"),
-        )
-        .unwrap();
-        b64(&signature.into_string())
-    }
-}
-
-fn b64(text: &str) -> String {
-    base64::engine::general_purpose::STANDARD.encode(text)
-}
-
-const ARTIFACT: &[u8] = &[7; 3 * 1024 * 1024];
+pub(super) const NOTES: &str = "Faster start.\nClearer messages.";
 
 /// Publishes `version` on the platform's feed, its artifact signed by `signer` for
-/// `signed_for`; `served` is what is actually downloaded.
-fn publish(
+/// `signed_for`; `served` is what is actually downloaded. The notes are signed alike.
+pub(super) fn publish(
     platform: &DemoPlatform,
     signer: &Signer,
     version: &str,
     signed_for: &str,
     served: Vec<u8>,
 ) {
-    let signature = signer.sign(ARTIFACT, signed_for);
-    let url = platform.host_artifact("passerelle.deb", served, Duration::from_millis(200));
+    let notes_signature = signer.sign(NOTES.as_bytes(), signed_for);
+    publish_signed(
+        platform,
+        version,
+        signer.sign(&ARTIFACT, signed_for),
+        Some(notes_signature),
+        served,
+    );
+}
+
+/// Publishes `version`, its artifact `served` with `signature`, its notes with
+/// `notes_signature`, for an AppImage copy and a `.deb` one.
+pub(super) fn publish_signed(
+    platform: &DemoPlatform,
+    version: &str,
+    signature: String,
+    notes_signature: Option<String>,
+    served: Vec<u8>,
+) {
+    let url = platform.host_artifact("passerelle.AppImage", served, Duration::from_millis(200));
+    let artifact = serde_json::json!({"url": url, "signature": signature});
     platform.publish(
         &serde_json::json!({
             "version": version,
-            "notes": "Faster start.\nClearer messages.",
+            "notes": NOTES,
+            "notes_signature": notes_signature,
             "pub_date": "2026-12-01T00:00:00Z",
-            "platforms": {"linux-x86_64-deb": {"url": url, "signature": signature}}
+            "platforms": {"linux-x86_64-appimage": artifact, "linux-x86_64-deb": artifact}
         })
         .to_string(),
     );
@@ -72,9 +61,9 @@ fn publish(
 
 /// The learner's `mode`, and the feed and key as a distribution file gives them (a
 /// learner's layer cannot).
-struct Settings(RawSettings, RawSettings);
+pub(super) struct Settings(RawSettings, RawSettings);
 
-fn settings(platform: &DemoPlatform, mode: &str, pubkey: &str) -> Settings {
+pub(super) fn settings(platform: &DemoPlatform, mode: &str, pubkey: &str) -> Settings {
     Settings(
         raw_settings(platform).with(Key::Updates, mode),
         RawSettings::default()
@@ -83,8 +72,16 @@ fn settings(platform: &DemoPlatform, mode: &str, pubkey: &str) -> Settings {
     )
 }
 
-fn with_installer(Settings(flags, build): Settings) -> (Harness, Arc<RecordingInstaller>) {
-    let installer = Arc::new(RecordingInstaller::default());
+pub(super) fn with_installer(settings: Settings) -> (Harness, Arc<RecordingInstaller>) {
+    with_copy(settings, RecordingInstaller::default())
+}
+
+/// The app, updated by `installer`.
+pub(super) fn with_copy(
+    Settings(flags, build): Settings,
+    installer: RecordingInstaller,
+) -> (Harness, Arc<RecordingInstaller>) {
+    let installer = Arc::new(installer);
     let h = start(Setup {
         installer: Some(installer.clone()),
         build,
@@ -97,14 +94,14 @@ fn with_installer(Settings(flags, build): Settings) -> (Harness, Arc<RecordingIn
 /// learner's `mode`.
 async fn signed_out_with_a_release(mode: &str) -> (DemoPlatform, Harness, Arc<RecordingInstaller>) {
     let platform = platform(fast_options()).await;
-    let signer = Signer::new();
+    let signer = Signer::default();
     publish(&platform, &signer, "0.2.0", "0.2.0", ARTIFACT.to_vec());
     let (h, installer) = with_installer(settings(&platform, mode, &signer.pubkey()));
     h.signed_out().await;
     (platform, h, installer)
 }
 
-fn update(h: &Harness) -> Option<UpdateView> {
+pub(super) fn update(h: &Harness) -> Option<UpdateView> {
     h.machine.view().update
 }
 
@@ -201,9 +198,9 @@ async fn a_sign_in_begun_during_the_download_is_not_cut_short() {
 #[tokio::test(start_paused = true)]
 async fn tampered_unsigned_or_another_keys_artifact_is_never_installed() {
     let platform = platform(fast_options()).await;
-    let signer = Signer::new();
-    let stranger = Signer::new();
-    let mut tampered = ARTIFACT.to_vec();
+    let signer = Signer::default();
+    let stranger = Signer::default();
+    let mut tampered = ARTIFACT.clone();
     tampered[1000] ^= 1;
     let cases: [(&Signer, &str, Vec<u8>); 3] = [
         (&signer, "0.2.0", tampered),
@@ -241,9 +238,9 @@ async fn tampered_unsigned_or_another_keys_artifact_is_never_installed() {
 #[tokio::test(start_paused = true)]
 async fn what_is_not_a_newer_release_is_ignored() {
     let platform = platform(fast_options()).await;
-    let signer = Signer::new();
+    let signer = Signer::default();
     let valid = |version: &str| {
-        serde_json::json!({"version": version, "platforms": {"linux-x86_64-deb": {
+        serde_json::json!({"version": version, "platforms": {"linux-x86_64-appimage": {
             "url": format!("{}/updates/files/x", platform.auth_url()), "signature": "c2ln"}}})
         .to_string()
     };
@@ -272,7 +269,7 @@ async fn what_is_not_a_newer_release_is_ignored() {
 #[tokio::test(start_paused = true)]
 async fn off_asks_nothing_and_a_day_passes_between_checks() {
     let platform = platform(fast_options()).await;
-    let signer = Signer::new();
+    let signer = Signer::default();
     let (h, _) = with_installer(settings(&platform, "off", &signer.pubkey()));
     h.signed_out().await;
     tokio::time::sleep(Duration::from_secs(3 * 24 * 3600)).await;
