@@ -153,8 +153,9 @@ function renderError(view, isNew) {
     file: view.file || "",
     line: view.line || "",
   };
-  const textKey =
-    view.line || view.message !== "settings_file_broken" ? `${view.message}_text` : "settings_file_broken_no_line_text";
+  // A file's problem names its line when there is one.
+  const noLine = !view.line && ["settings_file_broken", "managed_file_broken"].includes(view.message);
+  const textKey = noLine ? `${view.message}_no_line_text` : `${view.message}_text`;
   $("error-text").textContent = t(textKey, params);
   $("error-details").textContent = `${view.message}: ${view.detail}`;
   if (isNew) {

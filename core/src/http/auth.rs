@@ -60,7 +60,11 @@ async fn ask(proxy: &ProxyAddress, host: &str, port: u16) -> Option<String> {
     let target = format!("{host}:{port}");
     let mut request = format!("CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n");
     if proxy.has_credentials() {
-        let pair = format!("{}:{}", url.username(), url.password().unwrap_or_default());
+        // As reqwest sends them: the address holds them percent-encoded.
+        let decoded = |text: &str| percent_encoding::percent_decode_str(text).collect::<Vec<u8>>();
+        let mut pair = decoded(url.username());
+        pair.push(b':');
+        pair.extend(decoded(url.password().unwrap_or_default()));
         let encoded = base64::engine::general_purpose::STANDARD.encode(pair);
         request.push_str(&format!("Proxy-Authorization: Basic {encoded}\r\n"));
     }

@@ -72,8 +72,59 @@ pub fn is_untrusted_certificate(e: &reqwest::Error) -> bool {
     false
 }
 
+/// Whether `e` is the system's refusal of a certificate it does not trust: on macOS the
+/// system's TLS (Secure Transport, through native-tls) keeps its status to its `Debug`.
+#[cfg(target_os = "macos")]
+pub fn is_untrusted_certificate(e: &reqwest::Error) -> bool {
+    refuses_trust(&format!("{e:?}"))
+}
+
+/// Whether a Security framework error, as its `Debug` writes it (`Error { code: -9813, …
+/// }`), is the refusal of a certificate: a chain the system does not trust (no or an
+/// unknown root, invalid, expired or not yet valid, a bad certificate, another host's,
+/// `errSecNotTrusted`).
+#[cfg_attr(not(target_os = "macos"), allow(dead_code))]
+fn refuses_trust(debug: &str) -> bool {
+    const REFUSALS: [i32; 8] = [-9807, -9808, -9812, -9813, -9814, -9815, -9843, -67843];
+    debug.split("code: ").skip(1).any(|rest| {
+        let number: String = rest
+            .chars()
+            .enumerate()
+            .take_while(|(i, c)| c.is_ascii_digit() || (*i == 0 && *c == '-'))
+            .map(|(_, c)| c)
+            .collect();
+        number
+            .parse()
+            .is_ok_and(|code: i32| REFUSALS.contains(&code))
+    })
+}
+
 /// Whether `e` is a proxy's answer that it wants credentials (407 to a CONNECT).
 pub fn is_proxy_authentication(e: &reqwest::Error) -> bool {
     let text = chain(e).to_ascii_lowercase();
     text.contains("407") || text.contains("proxy authori") || text.contains("proxy authenti")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_system_s_refusals_of_a_certificate_on_macos() {
+        for debug in [
+            r#"reqwest::Error { kind: Request, source: hyper_util::client::legacy::Error(Connect, Error { code: -9813, message: "no root certificate" }) }"#,
+            r#"Error { code: -9807, message: "invalid certificate chain" }"#,
+            "Error { code: -67843 }",
+        ] {
+            assert!(refuses_trust(debug), "{debug}");
+        }
+        for debug in [
+            r#"Error { code: -9806, message: "connection closed via error" }"#,
+            "Error { code: -98130 }",
+            "Error { code: 9813 }",
+            "Connect(ConnectError(\"tcp connect error\", Os { code: 61, kind: ConnectionRefused }))",
+        ] {
+            assert!(!refuses_trust(debug), "{debug}");
+        }
+    }
 }

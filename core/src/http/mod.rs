@@ -232,11 +232,13 @@ impl Request {
             }
             Ok(response) => Ok(response),
             Err(e) => {
-                #[cfg(not(target_os = "macos"))]
                 if error::is_untrusted_certificate(&e) {
-                    return Err(HttpError::Untrusted {
-                        issuer: refused.issuer(&host),
-                    });
+                    // The system's TLS on macOS does not say who issued what it refused.
+                    #[cfg(target_os = "macos")]
+                    let issuer = None;
+                    #[cfg(not(target_os = "macos"))]
+                    let issuer = refused.issuer(&host);
+                    return Err(HttpError::Untrusted { issuer });
                 }
                 match via {
                     Some(proxy) if error::is_proxy_authentication(&e) => {

@@ -75,10 +75,15 @@ impl Startup {
     pub fn settings_report(&self) -> Result<String, ConfigError> {
         let (policies, school) = self.read_school()?;
         let file = self.config_file.as_deref().map(read_file).transpose()?;
-        let ignored = school.ignored.clone();
+        let not_used: Vec<String> = school
+            .ignored
+            .iter()
+            .cloned()
+            .chain(policies.not_used())
+            .collect();
         let merged = self
             .sources(policies, school, file.unwrap_or_default())
             .merge();
-        Ok(report(&merged, ignored.as_deref()))
+        Ok(report(&merged, &not_used))
     }
 }

@@ -110,6 +110,7 @@ fn a_policy_locks_what_it_sets() {
             machine: PolicySet {
                 mandatory: only(Key::AuthUrl, "https://campus.example"),
                 recommended: only(Key::ClientId, "campus"),
+                ..PolicySet::default()
             },
             user: PolicySet::default(),
         },

@@ -21,8 +21,9 @@ impl Layer {
     }
 }
 
-/// The report on `merged`; `ignored` says why a machine-wide file found was not used.
-pub fn report(merged: &Merged, ignored: Option<&str>) -> String {
+/// The report on `merged`; `not_used` says what was found but not used, and why (a
+/// machine-wide file a learner may have planted, a policy no setting of this version has).
+pub fn report(merged: &Merged, not_used: &[String]) -> String {
     let rows: Vec<[String; 4]> = Key::all()
         .map(|key| {
             let (value, from) = match (merged.raw.get(key), merged.from.get(&key)) {
@@ -54,7 +55,7 @@ pub fn report(merged: &Merged, ignored: Option<&str>) -> String {
         text.push_str(line.trim_end());
         text.push('\n');
     }
-    if let Some(why) = ignored {
+    for why in not_used {
         text.push_str(&format!("warning: {why}\n"));
     }
     text
@@ -72,18 +73,20 @@ mod tests {
                 machine: PolicySet {
                     mandatory: RawSettings::default().with(Key::AuthUrl, "https://moncampus.fr"),
                     recommended: RawSettings::default(),
+                    unknown: vec![r"HKEY_LOCAL_MACHINE\SOFTWARE\Policies\Passerelle\later".into()],
                 },
                 user: PolicySet::default(),
             },
             file: RawSettings::default().with(Key::TokenStore, "memory"),
             ..Sources::default()
         };
-        let text = report(
-            &sources.merge(),
-            Some("/x/config.toml is not used: planted"),
-        );
+        let not_used: Vec<String> = ["/x/config.toml is not used: planted".to_owned()]
+            .into_iter()
+            .chain(sources.policies.not_used())
+            .collect();
+        let text = report(&sources.merge(), &not_used);
         let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines.len(), Key::all().count() + 1);
+        assert_eq!(lines.len(), Key::all().count() + 2);
         let line = |name: &str| -> Vec<&str> {
             lines
                 .iter()
@@ -114,8 +117,11 @@ mod tests {
         );
         assert_eq!(line("updates"), ["updates", "notify", "default"]);
         assert_eq!(
-            lines.last(),
-            Some(&"warning: /x/config.toml is not used: planted")
+            lines[lines.len() - 2..],
+            [
+                "warning: /x/config.toml is not used: planted",
+                r"warning: HKEY_LOCAL_MACHINE\SOFTWARE\Policies\Passerelle\later is not used: it names no setting of this version"
+            ]
         );
         assert_eq!(SchoolFile::default().ignored, None);
     }

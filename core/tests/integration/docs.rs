@@ -209,8 +209,9 @@ fn every_configuration_example_is_read_as_its_layer_reads_it() {
                     p if p.eq_ignore_ascii_case(KEY) => (&mut set.mandatory, p),
                     p => panic!("{name}: {p} is not Passerelle's policy key"),
                 };
-                let read = settings_of(key, [(value_name, value)])
+                let (read, unknown) = settings_of(key, [(value_name, value)])
                     .unwrap_or_else(|e| panic!("{name}: {line}: {e}"));
+                assert!(unknown.is_empty(), "{name}: {line}: names no setting");
                 for setting in read.keys() {
                     raw.set(setting, read.get(setting).unwrap());
                 }

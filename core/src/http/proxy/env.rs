@@ -8,12 +8,29 @@ use url::Url;
 use super::{Exceptions, ProxyAddress, Route};
 
 /// The environment's proxy settings, as found.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct EnvProxies {
     pub http: Option<String>,
     pub https: Option<String>,
     pub all: Option<String>,
     pub no_proxy: Option<String>,
+}
+
+/// The proxies by their origins, never their credentials.
+impl std::fmt::Debug for EnvProxies {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let proxy = |value: &Option<String>| {
+            value.as_deref().map(|v| {
+                ProxyAddress::parse(v).map_or("(unusable)".to_owned(), |p| format!("{p:?}"))
+            })
+        };
+        f.debug_struct("EnvProxies")
+            .field("http", &proxy(&self.http))
+            .field("https", &proxy(&self.https))
+            .field("all", &proxy(&self.all))
+            .field("no_proxy", &self.no_proxy)
+            .finish()
+    }
 }
 
 impl EnvProxies {

@@ -35,7 +35,7 @@ pub use exceptions::Exceptions;
 pub const PAC_BYTES: usize = 1 << 20;
 
 /// Where the way to each address comes from.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub enum Proxies {
     /// Every address directly (the tests', mostly).
     #[default]
@@ -50,6 +50,18 @@ pub enum Proxies {
     System(Arc<HashMap<String, String>>),
 }
 
+/// Never the environment's values, which may hold a proxy's credentials.
+impl std::fmt::Debug for Proxies {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Proxies::Direct => f.write_str("Direct"),
+            Proxies::Env(env) => f.debug_tuple("Env").field(env).finish(),
+            Proxies::Desktop(desktop) => f.debug_tuple("Desktop").field(desktop).finish(),
+            Proxies::System(vars) => write!(f, "System({} variables)", vars.len()),
+        }
+    }
+}
+
 impl Proxies {
     /// This system's, with the process's environment.
     pub fn of_this_system() -> Self {
@@ -59,8 +71,20 @@ impl Proxies {
 
 /// A proxy, as the settings name it: `http://proxy.school:3128`, with Basic credentials in
 /// its address when the settings give some (`http://user:secret@proxy:3128`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct ProxyAddress(Url);
+
+/// Its origin, never its credentials.
+impl std::fmt::Debug for ProxyAddress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let credentials = if self.has_credentials() {
+            " with credentials"
+        } else {
+            ""
+        };
+        write!(f, "ProxyAddress({}{credentials})", self.origin())
+    }
+}
 
 impl ProxyAddress {
     /// `text` as a proxy's address: `host:port`, or a URL (`http://`, `https://`); a proxy
@@ -152,6 +176,35 @@ mod tests {
         );
         assert!(ProxyAddress::parse("socks5://proxy:1080").is_none());
         assert!(ProxyAddress::parse("").is_none());
+    }
+
+    /// What a log or a panic could print of the proxies holds no credentials, nor the
+    /// environment's values.
+    #[test]
+    fn debug_never_shows_a_proxy_s_credentials() {
+        let p = ProxyAddress::parse("http://ada:s3cret@proxy.school:3128").unwrap();
+        let env = EnvProxies::from_env(|name| {
+            (name == "https_proxy").then(|| "http://ada:s3cret@proxy.school:3128".to_owned())
+        });
+        let system = Proxies::System(Arc::new(HashMap::from([(
+            "HTTPS_PROXY".to_owned(),
+            "http://ada:s3cret@p:1".to_owned(),
+        )])));
+        for debug in [
+            format!("{p:?}"),
+            format!("{:?}", Route::Via(p.clone())),
+            format!("{:?}", Proxies::Env(env)),
+            format!("{system:?}"),
+        ] {
+            assert!(
+                !debug.contains("s3cret") && !debug.contains("ada"),
+                "{debug}"
+            );
+        }
+        assert_eq!(
+            format!("{p:?}"),
+            "ProxyAddress(http://proxy.school:3128 with credentials)"
+        );
     }
 
     #[test]

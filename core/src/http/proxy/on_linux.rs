@@ -7,11 +7,20 @@ use super::{gnome, kde, Desktop};
 pub fn desktop(env: &dyn Fn(&str) -> Option<String>) -> Desktop {
     let kde = env("XDG_CURRENT_DESKTOP").is_some_and(|d| d.to_ascii_uppercase().contains("KDE"));
     if kde {
-        let config = env("XDG_CONFIG_HOME")
+        // The system's folders, least important first, then the user's.
+        let system = env("XDG_CONFIG_DIRS")
+            .filter(|dirs| !dirs.is_empty())
+            .unwrap_or_else(|| "/etc/xdg".into());
+        let user = env("XDG_CONFIG_HOME")
             .filter(|d| d.starts_with('/'))
             .or_else(|| env("HOME").map(|home| format!("{home}/.config")));
-        let text = config.and_then(|dir| std::fs::read_to_string(format!("{dir}/kioslaverc")).ok());
-        return text.map(|t| kde::settings(&t, env)).unwrap_or_default();
+        let folders = system.rsplit(':').map(str::to_owned).chain(user);
+        let texts: Vec<String> = folders
+            .filter(|dir| dir.starts_with('/'))
+            .filter_map(|dir| std::fs::read_to_string(format!("{dir}/kioslaverc")).ok())
+            .collect();
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        return kde::settings(&texts, env);
     }
     gnome::settings()
 }

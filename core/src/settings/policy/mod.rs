@@ -20,6 +20,22 @@ mod texts;
 
 pub use sets::{Policies, PolicySet};
 
+/// How an administrator finds the policy that sets `key`, for the machine or for the user:
+/// `HKEY_LOCAL_MACHINE\SOFTWARE\Policies\Passerelle\updates` on Windows, the managed
+/// preference `fr.passerelle.desktop updates` on macOS.
+pub fn name(machine: bool, key: crate::settings::Key) -> String {
+    let hive = if machine {
+        "HKEY_LOCAL_MACHINE"
+    } else {
+        "HKEY_CURRENT_USER"
+    };
+    if cfg!(target_os = "macos") {
+        format!("{} {}", crate::APP_ID, key.name())
+    } else {
+        format!(r"{hive}\{}\{}", registry::KEY, key.name())
+    }
+}
+
 impl Policies {
     /// The policies this system's management tools set: the registry's on Windows, the
     /// forced managed preferences on macOS, none elsewhere (Linux schools use the file in

@@ -7,28 +7,38 @@ use super::sets::{Policies, PolicySet};
 use crate::settings::{ConfigError, RawSettings};
 
 pub fn read() -> Result<Policies, ConfigError> {
-    Ok(Policies {
+    let policies = Policies {
         machine: set(&LOCAL_MACHINE, "HKEY_LOCAL_MACHINE")?,
         user: set(&CURRENT_USER, "HKEY_CURRENT_USER")?,
-    })
+    };
+    #[cfg(feature = "client")]
+    for why in policies.not_used() {
+        tracing::warn!(why, "a policy is not used");
+    }
+    Ok(policies)
 }
 
 fn set(hive: &windows_registry::Key, hive_name: &str) -> Result<PolicySet, ConfigError> {
+    let (mandatory, mut unknown) = values(hive, hive_name, KEY)?;
+    let (recommended, more) = values(hive, hive_name, RECOMMENDED)?;
+    unknown.extend(more);
     Ok(PolicySet {
-        mandatory: values(hive, hive_name, KEY)?,
-        recommended: values(hive, hive_name, RECOMMENDED)?,
+        mandatory,
+        recommended,
+        unknown,
     })
 }
 
-/// The settings the values under `hive\path` set; none when the key is not there.
+/// The settings the values under `hive\path` set, and the values that name none; nothing
+/// when the key is not there.
 fn values(
     hive: &windows_registry::Key,
     hive_name: &str,
     path: &str,
-) -> Result<RawSettings, ConfigError> {
+) -> Result<(RawSettings, Vec<String>), ConfigError> {
     let name = format!(r"{hive_name}\{path}");
     let Ok(key) = hive.open(path) else {
-        return Ok(RawSettings::default());
+        return Ok(Default::default());
     };
     let values = key.values().map_err(|e| ConfigError::Policy {
         policy: name.clone(),

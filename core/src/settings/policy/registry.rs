@@ -38,25 +38,31 @@ impl From<RegistryValue> for Written {
 }
 
 /// The settings the values under one policy key set; `key` names it in errors
-/// (`HKEY_LOCAL_MACHINE\SOFTWARE\Policies\Passerelle`). Value names are matched as the
-/// registry matches them, whatever their case; one that names no setting, or whose type or
-/// value cannot be used, is an error naming the policy and the value.
+/// (`HKEY_LOCAL_MACHINE\SOFTWARE\Policies\Passerelle`), and the values that name no
+/// setting of this version — a newer template's, say — which are not used, rather than
+/// stopping every learner's app. Value names are matched as the registry matches them,
+/// whatever their case; a value whose type or value cannot be used is an error naming the
+/// policy and the value.
 pub fn settings_of(
     key: &str,
     values: impl IntoIterator<Item = (String, RegistryValue)>,
-) -> Result<RawSettings, ConfigError> {
+) -> Result<(RawSettings, Vec<String>), ConfigError> {
     let mut raw = RawSettings::default();
+    let mut unknown = Vec::new();
     for (name, value) in values {
         // The key's default value, which no template writes.
         if name.is_empty() {
             continue;
         }
+        let policy = format!(r"{key}\{name}");
+        let Some(setting) = Key::from_name(&name.to_ascii_lowercase()) else {
+            unknown.push(policy);
+            continue;
+        };
         let problem = |problem: String| ConfigError::Policy {
-            policy: format!(r"{key}\{name}"),
+            policy: policy.clone(),
             problem,
         };
-        let setting = Key::from_name(&name.to_ascii_lowercase())
-            .ok_or_else(|| problem("names no setting of Passerelle".into()))?;
         let written = Written::from(value);
         let text = match written {
             Written::Number(_) if setting.kind() != super::super::key::Kind::Flag => {
@@ -70,7 +76,7 @@ pub fn settings_of(
         };
         raw.set(setting, text);
     }
-    Ok(raw)
+    Ok((raw, unknown))
 }
 
 #[cfg(test)]
@@ -98,9 +104,12 @@ mod tests {
                 ),
                 ("updates", RegistryValue::Sz("off".into())),
                 ("", RegistryValue::Sz("the key's default value".into())),
+                ("a_later_setting", RegistryValue::Sz("x".into())),
             ]),
         )
         .unwrap();
+        let (raw, unknown) = raw;
+        assert_eq!(unknown, [format!(r"{HKLM}\a_later_setting")]);
         assert_eq!(raw.get(Key::AuthUrl), Some("https://moncampus.fr"));
         assert_eq!(raw.get(Key::RememberSession), Some("false"));
         assert_eq!(
@@ -126,15 +135,6 @@ mod tests {
         assert!(
             e.to_string()
                 .contains(r"Passerelle\auth_url: `auth_url` must be"),
-            "{e}"
-        );
-        let e = settings_of(
-            HKLM,
-            values(&[("auth_urls", RegistryValue::Sz("x".into()))]),
-        )
-        .unwrap_err();
-        assert!(
-            e.to_string().contains(r"auth_urls: names no setting"),
             "{e}"
         );
         let e = settings_of(

@@ -18,9 +18,21 @@ pub struct PolicySet {
     pub mandatory: RawSettings,
     /// Defaults the learner may change.
     pub recommended: RawSettings,
+    /// The policies that name no setting of this version (a newer template's): not used,
+    /// and said, rather than stopping every learner's app.
+    pub unknown: Vec<String>,
 }
 
 impl Policies {
+    /// What was found but is not used, and why, for `--show-settings`.
+    pub fn not_used(&self) -> impl Iterator<Item = String> + '_ {
+        [&self.machine, &self.user].into_iter().flat_map(|set| {
+            set.unknown
+                .iter()
+                .map(|policy| format!("{policy} is not used: it names no setting of this version"))
+        })
+    }
+
     pub fn is_empty(&self) -> bool {
         [&self.machine, &self.user]
             .iter()

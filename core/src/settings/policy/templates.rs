@@ -152,10 +152,11 @@ pub fn adml(language: Language) -> String {
 
 /// A configuration profile that forces every setting to its sample value: what a school
 /// edits (removing what it does not set) and deploys with Jamf, Intune or Apple School
-/// Manager.
+/// Manager. Not where updates come from, nor their key: a sample deployed as it stands must
+/// never make a copy trust a feed and a key that are nobody's.
 pub fn mobileconfig() -> String {
     let mut settings = String::new();
-    for key in Key::all() {
+    for key in Key::all().filter(|key| !key.is_the_distributors()) {
         let value = match example(key) {
             Written::Text(text) => format!("<string>{}</string>", escape(&text)),
             Written::Flag(flag) => format!("<{flag}/>"),

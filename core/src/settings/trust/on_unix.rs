@@ -14,3 +14,22 @@ pub fn check(file: &std::fs::File, folder: &Path, also: Option<u32>) -> Verdict 
     };
     check("the file", file.metadata()).and(check("its folder", std::fs::metadata(folder)))
 }
+
+/// Whether the entry at `path` and its `folder`, links not followed, are the system's;
+/// `None` when either is missing. A link's own mode means nothing: only its owner counts.
+pub fn check_named(path: &Path, folder: &Path, also: Option<u32>) -> Option<Verdict> {
+    let check = |what: &str, at: &Path| {
+        let meta = match std::fs::symlink_metadata(at) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+            Err(e) => return Some(Verdict::Exposed(format!("{what} cannot be checked: {e}"))),
+            Ok(meta) => meta,
+        };
+        let mode = if meta.file_type().is_symlink() {
+            0o755
+        } else {
+            meta.mode()
+        };
+        Some(verdict(what, meta.uid(), mode, also))
+    };
+    Some(check("its folder", folder)?.and(check("the file", path)?))
+}

@@ -37,6 +37,32 @@ pub fn check(file: &std::fs::File, folder: &Path, also: Option<String>) -> Verdi
     .and(check("its folder", descriptor_of(folder)))
 }
 
+/// Whether the entry at `path` and its `folder`, links and junctions not followed, are the
+/// system's; `None` when either is missing.
+pub fn check_named(path: &Path, folder: &Path, also: Option<String>) -> Option<Verdict> {
+    let check = |what: &str, at: &Path| {
+        use std::os::windows::fs::OpenOptionsExt;
+        use windows_sys::Win32::Storage::FileSystem::{
+            FILE_FLAG_BACKUP_SEMANTICS, FILE_FLAG_OPEN_REPARSE_POINT, READ_CONTROL,
+        };
+        // The entry itself, a folder as well as a file, a link rather than what it names.
+        let entry = std::fs::OpenOptions::new()
+            .access_mode(READ_CONTROL)
+            .custom_flags(FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT)
+            .open(at);
+        let descriptor = match entry {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+            Err(e) => Err(e.to_string()),
+            Ok(entry) => descriptor_of_handle(entry.as_raw_handle() as HANDLE),
+        };
+        Some(match descriptor {
+            Ok(d) => verdict(what, &d, also.as_deref()),
+            Err(e) => Verdict::Exposed(format!("{what} cannot be checked: {e}")),
+        })
+    };
+    Some(check("its folder", folder)?.and(check("the file", path)?))
+}
+
 /// A security descriptor the system allocated, freed when dropped.
 struct Owned(PSECURITY_DESCRIPTOR);
 

@@ -1,5 +1,5 @@
-//! Windows: owned by SYSTEM, Administrators or TrustedInstaller; no access-allowed entry
-//! lets anyone else write, append, delete or change it.
+//! Windows: owned by SYSTEM, Administrators, TrustedInstaller or an administrator's account;
+//! no access-allowed entry lets anyone else write, append, delete or change it.
 
 use super::verdict::Verdict;
 
@@ -43,10 +43,25 @@ pub struct Descriptor {
     pub dacl: Option<Vec<Ace>>,
 }
 
+/// Whether `sid` is an administrator's account of a machine or a domain — its built-in
+/// Administrator (RID 500), the Domain Admins (512) or the Enterprise Admins (519) — which
+/// no ordinary user can be: a file an administrator copied keeps them as its owner.
+fn is_administrators(sid: &str) -> bool {
+    let Some(sub) = sid.strip_prefix("S-1-5-21-") else {
+        return false;
+    };
+    let parts: Vec<&str> = sub.split('-').collect();
+    parts.len() == 4
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        && matches!(parts[3], "500" | "512" | "519")
+}
+
 /// Why a file or folder with this descriptor is not the school's; `also` is a SID
 /// trusted besides the system's (the current user's, for tests).
 pub fn verdict(what: &str, d: &Descriptor, also: Option<&str>) -> Verdict {
-    let trusted = |sid: &str| TRUSTED.contains(&sid) || Some(sid) == also;
+    let trusted = |sid: &str| TRUSTED.contains(&sid) || is_administrators(sid) || Some(sid) == also;
     if !trusted(&d.owner) {
         return Verdict::Planted(format!("{what} belongs to {}, not to the system", d.owner));
     }
@@ -97,6 +112,28 @@ mod tests {
                 ..installed()
             };
             assert_eq!(verdict("the file", &d, None), Verdict::System);
+        }
+        // An administrator's own account, or a domain's administrators: the system's.
+        for owner in [
+            "S-1-5-21-1-2-3-500",
+            "S-1-5-21-1-2-3-512",
+            "S-1-5-21-1-2-3-519",
+        ] {
+            let d = Descriptor {
+                owner: owner.into(),
+                ..installed()
+            };
+            assert_eq!(verdict("the file", &d, None), Verdict::System, "{owner}");
+        }
+        for owner in ["S-1-5-21-1-2-3-1500", "S-1-5-21-1-2-500", "S-1-5-32-500"] {
+            let d = Descriptor {
+                owner: owner.into(),
+                ..installed()
+            };
+            assert!(
+                matches!(verdict("the file", &d, None), Verdict::Planted(_)),
+                "{owner}"
+            );
         }
         // A learner created the folder: they own it. Planted, whatever its access list.
         let planted = Descriptor {
