@@ -9,11 +9,13 @@
 //! 3. [`session`] — staying signed in: where the tokens are kept (the OS keychain), and
 //!    resuming, refreshing and ending a session.
 //! 4. [`machine`] — the app without its window: the sign-in machine, its state, the views
-//!    it derives and pushes, and the two traits the window and the desktop implement.
+//!    it derives and pushes, and the traits the window, the desktop and the installer
+//!    implement.
 //!
 //! Beside them: [`http`], how every request reaches the web (the platform's and the update
 //! feed's); [`paths`], where each file lives on each system; [`update`], how a copy updates
-//! itself; [`epoch`], [`awake`] and [`sync`], small helpers.
+//! itself; [`language`], the window's language; [`epoch`], [`awake`] and [`sync`], small
+//! helpers.
 
 /// The app's identifier, as in `tauri.conf.json`: the keychain's service name and the name
 /// of the app's folders.

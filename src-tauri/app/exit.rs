@@ -167,8 +167,11 @@ mod logind {
                 ),
             )
         };
-        // Held until this process ends: logind waits for it before shutting down.
-        let _shutdown = inhibit("shutdown")?;
+        // Held until this process ends: logind waits for it before shutting down. Without
+        // it, the signals are still worth hearing.
+        let _shutdown = inhibit("shutdown")
+            .inspect_err(|e| tracing::info!(error = %e, "logind does not wait for the app"))
+            .ok();
         let mut sleep = inhibit("sleep").ok();
         for signal in manager.receive_all_signals()? {
             let member = signal.header().member().map(|m| m.to_string());

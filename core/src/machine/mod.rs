@@ -3,7 +3,8 @@
 //!
 //! 1. [`Machine`] (here): the one state behind a lock, and the tasks that act on it — each
 //!    bound to the platform it serves. Every change goes through [`Machine::apply`] (or a
-//!    guarded form of it), which shows the view it leads to.
+//!    guarded form of it), which shows the view it leads to: elsewhere the state can only
+//!    be read.
 //! 2. [`state`]: the facts — one phase, what covers it, the platform in use, updates.
 //! 3. What each command does, by job: `sign_in`, `restore` (the kept session, the platform
 //!    offline), `sign_out` (and the ends a shared computer's session meets), `platform`
@@ -32,6 +33,7 @@ mod updates;
 pub mod view;
 
 use std::future::Future;
+use std::ops::Deref;
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::Duration;
 
@@ -93,8 +95,9 @@ impl Machine {
         self.watch_for_updates();
     }
 
-    fn lock(&self) -> MutexGuard<'_, State> {
-        self.0.state.lock_anyway()
+    /// The state, to read: it changes only through [`Machine::apply`].
+    fn lock(&self) -> impl Deref<Target = State> + '_ {
+        ReadOnly(self.0.state.lock_anyway())
     }
 
     /// Now, on the clock that counts the computer's sleep.
@@ -108,7 +111,7 @@ impl Machine {
 
     /// Applies `change` to the state and shows the view it leads to, if it changed.
     fn apply<T>(&self, change: impl FnOnce(&mut State) -> T) -> T {
-        let mut state = self.lock();
+        let mut state = self.0.state.lock_anyway();
         let out = change(&mut state);
         self.0.feed.show(&state);
         out
@@ -174,6 +177,17 @@ impl Machine {
                 Ok(())
             }
         }
+    }
+}
+
+/// The state behind its lock, to read only.
+struct ReadOnly<'a>(MutexGuard<'a, State>);
+
+impl Deref for ReadOnly<'_> {
+    type Target = State;
+
+    fn deref(&self) -> &State {
+        &self.0
     }
 }
 

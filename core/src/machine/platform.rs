@@ -3,6 +3,7 @@
 //! another platform ends the old one's session, whatever the learner was doing, and only
 //! once the learner confirmed it outside the page.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use tokio_util::sync::CancellationToken;
@@ -10,14 +11,14 @@ use tokio_util::sync::CancellationToken;
 use super::error::CommandError;
 use super::message::Message;
 use super::ports::Question;
-use super::sign_out::end_session;
+use super::sign_out::{end_session, Ending};
 use super::startup::Startup;
 use super::state::{Config, Overlay, Phase, Platform, SettingsProblem, State};
 use super::Machine;
 use crate::flow::DeviceFlowClient;
 use crate::settings::{
-    check_url, label_of, read_file, write_file, ConfigError, Key, Policies, RawSettings,
-    SchoolFile, Settings,
+    check_url, label_of, policy, read_file, write_file, ConfigError, Key, Layer, Merged, Policies,
+    RawSettings, SchoolFile, Settings,
 };
 
 /// Reads every layer. A settings file that cannot be read is named, with its line, and
@@ -46,7 +47,10 @@ fn load(startup: &Startup) -> (Phase, Option<Platform>, Config) {
             config,
         ),
         Err(e) if e.is_not_configured() => (Phase::Setup, None, config),
-        Err(e) => (Phase::Unusable(setting_problem(&e)), None, config),
+        Err(e) => {
+            let problem = setting_problem(&e, &config.merged, &startup.school_file);
+            (Phase::Unusable(problem), None, config)
+        }
     }
 }
 
@@ -55,11 +59,9 @@ fn unusable(problem: SettingsProblem) -> (Phase, Option<Platform>, Config) {
 }
 
 fn config(startup: &Startup, policies: Policies, school: SchoolFile, file: RawSettings) -> Config {
-    let ignored = school.ignored.clone();
     Config {
         merged: startup.sources(policies, school, file.clone()).merge(),
         file,
-        ignored,
     }
 }
 
@@ -89,7 +91,9 @@ fn file_problem(message: Message, e: &ConfigError, learner_can_fix: bool) -> Set
     }
 }
 
-fn setting_problem(e: &ConfigError) -> SettingsProblem {
+/// A value in force that cannot be used. One the school set is named where it was set (the
+/// policy, its file), and Settings is offered only where a value of the learner's would win.
+fn setting_problem(e: &ConfigError, merged: &Merged, school_file: &Path) -> SettingsProblem {
     let (setting, reason) = match e {
         ConfigError::Missing(key) => (Some(*key), None),
         ConfigError::Invalid { key, reason } => (Some(*key), Some(*reason)),
@@ -97,10 +101,27 @@ fn setting_problem(e: &ConfigError) -> SettingsProblem {
             (None, None)
         }
     };
+    let from = setting.and_then(|key| Some((key, *merged.from.get(&key)?)));
+    let (message, file) = match from {
+        Some((key, layer @ (Layer::MachinePolicy | Layer::UserPolicy))) => (
+            Message::PolicyBroken,
+            Some(policy::name(layer == Layer::MachinePolicy, key)),
+        ),
+        Some((_, Layer::School)) => (
+            Message::ManagedFileBroken,
+            Some(school_file.display().to_string()),
+        ),
+        _ => (Message::InvalidSetting, None),
+    };
     SettingsProblem {
         setting,
         reason,
-        ..file_problem(Message::InvalidSetting, e, true)
+        file,
+        ..file_problem(
+            message,
+            e,
+            !setting.is_some_and(|key| merged.is_locked(key)),
+        )
     }
 }
 
@@ -275,7 +296,7 @@ impl Machine {
         let platform = platform_for(&self.0.startup, settings);
         // Leave the old platform first, whatever was going on there: a sign-in is
         // cancelled, and the session it kept, or any it had, ends here and there.
-        if let Some((old, _, held)) = self.begin_sign_out(true) {
+        if let Some((old, _, held)) = self.begin_sign_out(Ending::WhateverIsKept) {
             end_session(&old, held).await;
         }
         self.apply(|state| {

@@ -67,7 +67,7 @@ impl Machine {
             }),
         };
         let now = self.now();
-        if self.apply_for(task, |state| state.sign_in(signed_in, now)) {
+        if self.apply_for(task, |state| state.enter_signed_in(signed_in, now)) {
             self.keep_trying(platform, task, try_now).await;
         }
     }
@@ -106,7 +106,7 @@ impl Machine {
         let shown = self.apply(|state| {
             let shown = still(state);
             if shown {
-                state.sign_in(signed_in, now);
+                state.enter_signed_in(signed_in, now);
             }
             shown
         });

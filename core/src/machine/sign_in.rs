@@ -174,7 +174,7 @@ impl Machine {
         let Verification::Trusted { open, .. } = &code.pending.verification else {
             return Err(CommandError::UnsafeUrl);
         };
-        if !self.lock().limits.opens.allow() {
+        if !self.apply(|state| state.limits.opens.allow()) {
             return Err(CommandError::TooFast);
         }
         if let Err(e) = self.0.desktop.copy_text(user_code(&code.pending)) {

@@ -9,24 +9,41 @@ use super::state::{Held, Phase, Platform, Task};
 use super::Machine;
 use crate::session::{self, Ended};
 
+/// What a sign-out ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Ending {
+    /// The session a state holds (signed in, offline, behind an error after a restore).
+    TheSessionHeld,
+    /// That, or whatever the platform's keeper holds: a sign-in's tokens, kept before its
+    /// profile was read.
+    WhateverIsKept,
+}
+
 impl Machine {
     /// Ends the session: removed from this computer first, so that quitting during a slow
     /// revocation leaves nothing behind; then revoked on the platform. The notice says
     /// what could not be done. Signed in, or after a restore that did not go through.
     pub async fn sign_out(&self) -> Result<(), CommandError> {
-        self.end_for(None).await.ok_or(CommandError::NotNow)
+        if self.end_session_held(None).await {
+            Ok(())
+        } else {
+            Err(CommandError::NotNow)
+        }
     }
 
-    /// Ends the session held, if there is one, and says `why` (or what could not be done).
-    async fn end_for(&self, why: Option<Message>) -> Option<()> {
-        let (platform, task, held) = self.begin_sign_out(false)?;
+    /// Ends the session held, if there is one, and says `why` (or what could not be done);
+    /// false when there was none.
+    async fn end_session_held(&self, why: Option<Message>) -> bool {
+        let Some((platform, task, held)) = self.begin_sign_out(Ending::TheSessionHeld) else {
+            return false;
+        };
         let ended = end_session(&platform, held).await;
         let notice = match (why, ended) {
             (Some(why), Ended::Everywhere) => why,
             (_, ended) => Message::from(ended),
         };
         self.apply_for(task, |state| state.phase = Phase::SignedOut(Some(notice)));
-        Some(())
+        true
     }
 
     /// On a computer switched to shared use, every session an earlier run kept on this
@@ -56,15 +73,14 @@ impl Machine {
         });
     }
 
-    /// Gives the window to a sign-out on the platform in use: of the session held, else —
-    /// with `whatever` — of whatever its keeper holds (a sign-in's tokens, kept before its
-    /// profile was read). None when there is nothing to end.
-    pub(super) fn begin_sign_out(&self, whatever: bool) -> Option<(Platform, Task, Held)> {
+    /// Gives the window to a sign-out on the platform in use, of what `ending` says. None
+    /// when there is nothing to end.
+    pub(super) fn begin_sign_out(&self, ending: Ending) -> Option<(Platform, Task, Held)> {
         self.apply(|state| {
-            let held = match state.session_held() {
-                Some(held) => held,
-                None if whatever => Held::Kept,
-                None => return None,
+            let held = match (state.session_held(), ending) {
+                (Some(held), _) => held,
+                (None, Ending::WhateverIsKept) => Held::Kept,
+                (None, Ending::TheSessionHeld) => return None,
             };
             let platform = state.platform.clone()?;
             Some((platform, state.begin(Phase::SigningOut), held))
@@ -74,17 +90,14 @@ impl Machine {
     /// The learner used the window: the idle time starts again.
     pub fn still_here(&self) {
         let now = self.now();
-        self.lock().last_use = now;
+        self.apply(|state| state.last_use = now);
     }
 
     /// Whether closing the app must end the session first (a shared computer's, with one).
     pub fn ends_with_the_app(&self) -> bool {
         let state = self.lock();
-        let shared = state
-            .platform
-            .as_ref()
-            .is_some_and(|p| !p.settings().remember_session);
-        shared
+        state.config.merged.is_shared_computer()
+            && state.platform.is_some()
             && !matches!(
                 state.phase,
                 Phase::SignedOut(_) | Phase::Setup | Phase::Unusable(_)
@@ -110,7 +123,7 @@ impl Machine {
             return;
         }
         tracing::info!("a shared computer: the session ends");
-        if let Some((platform, _, held)) = self.begin_sign_out(true) {
+        if let Some((platform, _, held)) = self.begin_sign_out(Ending::WhateverIsKept) {
             end_session(&platform, held).await;
         }
         self.apply(|state| state.phase = Phase::SignedOut(why));
@@ -128,8 +141,7 @@ impl Machine {
                 _ = tokio::time::sleep(left.clamp(CHECK_AT_LEAST, CHECK_AT_MOST)) => {}
             }
             let now = self.now();
-            let ends = {
-                let mut state = self.lock();
+            let ends = self.apply(|state| {
                 let idle_now = state.last_use + idle <= now;
                 let held = state.session_held().is_some();
                 if idle_now && !held {
@@ -137,10 +149,10 @@ impl Machine {
                     state.last_use = now;
                 }
                 idle_now && held
-            };
+            });
             if ends {
                 tracing::info!("signed out after an idle time");
-                self.end_for(Some(Message::SignedOutIdle)).await;
+                self.end_session_held(Some(Message::SignedOutIdle)).await;
             }
         }
     }
@@ -148,7 +160,7 @@ impl Machine {
 
 /// How often the idle time is checked, at most and at least: often enough to notice a wake
 /// from sleep within seconds, seldom enough to cost nothing.
-const CHECK_AT_MOST: Duration = Duration::from_secs(10);
+const CHECK_AT_MOST: Duration = Duration::from_secs(2);
 const CHECK_AT_LEAST: Duration = Duration::from_millis(100);
 
 /// Ends the platform's session: the one `held` names, else the one its keeper holds.

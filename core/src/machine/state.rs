@@ -223,8 +223,6 @@ impl Platform {
 pub struct Config {
     pub merged: Merged,
     pub file: RawSettings,
-    /// Why a machine-wide file was not used (one an ordinary user owns).
-    pub ignored: Option<String>,
 }
 
 pub struct State {
@@ -318,7 +316,7 @@ impl State {
     }
 
     /// Signed in `now`, from a sign-in or a restore: the idle time counts from here.
-    pub fn sign_in(&mut self, signed_in: SignedIn, now: Duration) {
+    pub fn enter_signed_in(&mut self, signed_in: SignedIn, now: Duration) {
         self.phase = Phase::SignedIn(Box::new(signed_in));
         self.last_use = now;
     }

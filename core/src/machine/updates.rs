@@ -195,20 +195,20 @@ impl Machine {
             Some(total) if total > 0 => bytes.saturating_mul(100) / total,
             _ => bytes >> 20,
         };
-        let mut state = self.lock();
-        if let Stage::Downloading {
-            done: shown,
-            total: known,
-            ..
-        } = &mut state.updates.stage
-        {
-            let moved = step(done) != step(*shown) || *known != total;
-            *shown = done;
-            *known = total;
-            if moved {
-                self.0.feed.show(&state);
+        // The state holds the progress as far as it was shown.
+        self.apply(|state| {
+            if let Stage::Downloading {
+                done: shown,
+                total: known,
+                ..
+            } = &mut state.updates.stage
+            {
+                if step(done) != step(*shown) || *known != total {
+                    *shown = done;
+                    *known = total;
+                }
             }
-        }
+        });
     }
 
     /// Installs, and leaves the note for the next start; true when the copy may restart.

@@ -2,7 +2,8 @@
 //! keyring crate), the Credential Manager on Windows (directly, so that a session stays on
 //! this computer: see `credentials`). One entry per platform address, under the app's
 //! service, and one more that lists them, so that a computer switched to shared use can
-//! clear every session an earlier run kept, whatever its platform.
+//! clear every session an earlier run kept, whatever its platform (where the keychain can
+//! be searched, what it finds under the service too).
 
 use std::sync::{Arc, Mutex};
 
@@ -27,6 +28,35 @@ fn entry(service: &str, name: &str) -> Result<Box<dyn Entry>, VaultError> {
     return Ok(Box::new(super::credentials::Credential::new(service, name)));
     #[cfg(not(windows))]
     return super::entry::keyring(service, name);
+}
+
+/// The names of the entries kept under `service`, as the keychain finds them: on Linux by
+/// the Secret Service's attributes (the keyring crate's `service` and `username`), on
+/// Windows in the Credential Manager. macOS's are found through the list alone.
+fn found_under(service: &str) -> Result<Vec<String>, VaultError> {
+    #[cfg(target_os = "linux")]
+    return {
+        use dbus_secret_service::{EncryptionType, SecretService};
+        let unavailable = |e: dbus_secret_service::Error| VaultError::Unavailable(e.to_string());
+        // Nothing secret is read: the attributes need no encryption.
+        let secrets = SecretService::connect(EncryptionType::Plain).map_err(unavailable)?;
+        let found = secrets
+            .search_items(std::collections::HashMap::from([("service", service)]))
+            .map_err(unavailable)?;
+        Ok(found
+            .unlocked
+            .iter()
+            .chain(&found.locked)
+            .filter_map(|item| item.get_attributes().ok()?.remove("username"))
+            .collect())
+    };
+    #[cfg(windows)]
+    return super::credentials::Credential::names(service);
+    #[cfg(not(any(target_os = "linux", windows)))]
+    return {
+        let _ = service;
+        Ok(Vec::new())
+    };
 }
 
 /// One update of a service's list at a time, in this process (a single instance).
@@ -72,11 +102,17 @@ impl Keychain {
         })
     }
 
-    /// Every platform's entry with a session kept under `service`.
+    /// Every platform's entry with a session kept under `service`: those the list names,
+    /// and those the keychain finds under the service where it can search (Linux, Windows),
+    /// listed or not — an earlier version's among them.
     pub fn remembered(service: &str) -> Result<Vec<Keychain>, VaultError> {
-        let platforms = listed(entry(service, INDEX)?.as_ref())?;
+        let mut platforms = listed(entry(service, INDEX)?.as_ref())?;
+        platforms.extend(found_under(service)?);
+        platforms.sort();
+        platforms.dedup();
         platforms
             .iter()
+            .filter(|p| *p != INDEX)
             .filter_map(|p| Url::parse(p).ok())
             .map(|url| Keychain::for_platform(service, &url))
             .collect()

@@ -29,45 +29,75 @@ pub fn documents() -> Vec<PathBuf> {
     found
 }
 
-/// The folders and files at the repository's top that a path in a document may start with.
-const TOP: &[&str] = &[
-    ".ci/",
-    ".github/",
-    "benches/",
-    "capabilities/",
-    "core/",
-    "demo-platform/",
-    "docs/",
-    "examples/",
-    "icons/",
-    "scripts/",
-    "src-tauri/",
-    "tests/",
-    "ui/",
-    "Cargo.toml",
-    "LICENSE",
-    "README.md",
-    "SECURITY.md",
-    "tauri.conf.json",
-];
+/// Where a document says a path is.
+#[derive(Debug)]
+enum Named {
+    /// Exactly there: a link, from the document's folder, or a path from the top.
+    At(PathBuf),
+    /// A path written from inside a folder the text has named (`state.rs`, `app/mod.rs`):
+    /// some file or folder of the repository ends with it.
+    Within(String),
+}
 
-/// What `text` names as a repository path (in backticks, or as a link), and where from: a
-/// link is relative to the document's folder, a path in backticks to the top.
-fn paths_named(text: &str, folder: &Path) -> Vec<(String, PathBuf)> {
+/// Every file and folder of the repository, from the top, but what builds and installs
+/// make.
+fn repository_paths() -> Vec<String> {
+    let mut found = Vec::new();
+    let mut folders = vec![root()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy();
+            if [".git", "target", "node_modules", "test-artifacts", "gen"].contains(&&*name) {
+                continue;
+            }
+            let relative = path
+                .strip_prefix(root())
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            if path.is_dir() {
+                folders.push(path);
+            }
+            found.push(relative);
+        }
+    }
+    found
+}
+
+/// The endings that make a word in backticks a source file's name.
+const SOURCES: &[&str] = &[".rs", ".js", ".ts", ".py", ".css", ".html", ".md", ".sh"];
+
+/// What `text` names as a repository path (in backticks, or as a link), and where.
+fn paths_named(text: &str, folder: &Path) -> Vec<(String, Named)> {
+    let top: Vec<String> = std::fs::read_dir(root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name != ".git")
+        .collect();
     let mut named = Vec::new();
     for (i, quoted) in text.split('`').enumerate() {
         // Odd pieces are between backticks.
         if i % 2 == 1 {
             let path = quoted.split_whitespace().next().unwrap_or("");
-            if TOP.iter().any(|top| path.starts_with(top)) {
-                named.push((path.to_owned(), root().join(path)));
+            let path = path.trim_end_matches([',', '.', ':', ';']);
+            let first = path.split('/').next().unwrap_or_default();
+            if top.iter().any(|t| t == first) {
+                named.push((path.to_owned(), Named::At(root().join(path))));
+            } else if (path.contains('/') || SOURCES.iter().any(|e| path.ends_with(e)))
+                // Not a system's path, a URL, a variable or an option.
+                && !path.starts_with(['/', '~', '%', '$', '-', '.'])
+                && !path.contains("://")
+                && !path.contains('\\')
+            {
+                named.push((path.to_owned(), Named::Within(path.to_owned())));
             }
         }
     }
     for link in text.split("](").skip(1) {
         let target = link.split([')', '#', ' ']).next().unwrap_or("");
         if !target.is_empty() && !target.contains("://") && !target.starts_with("mailto:") {
-            named.push((target.to_owned(), folder.join(target)));
+            named.push((target.to_owned(), Named::At(folder.join(target))));
         }
     }
     named
@@ -86,28 +116,40 @@ fn paths_named(text: &str, folder: &Path) -> Vec<(String, PathBuf)> {
             .iter()
             .any(|made| path.contains(made))
         })
-        .map(|(path, at)| (path.trim_end_matches([',', '.', ':', ';']).to_owned(), at))
         .collect()
+}
+
+/// Whether what a document names is in the repository (`paths`, from the top).
+fn exists(named: &Named, paths: &[String]) -> bool {
+    match named {
+        Named::At(at) => at.exists(),
+        Named::Within(tail) => {
+            let tail = tail.trim_end_matches('/');
+            paths
+                .iter()
+                .any(|p| p == tail || p.ends_with(&format!("/{tail}")))
+        }
+    }
 }
 
 #[test]
 fn every_path_a_document_names_exists() {
+    let paths = repository_paths();
     let mut missing = Vec::new();
     let mut checked = 0;
     for document in documents() {
         let text = std::fs::read_to_string(&document).unwrap();
         let folder = document.parent().unwrap();
-        for (path, at) in paths_named(&text, folder) {
+        for (path, named) in paths_named(&text, folder) {
             checked += 1;
-            let at = PathBuf::from(at.to_string_lossy().trim_end_matches([',', '.', ':', ';']));
-            if !at.exists() {
+            if !exists(&named, &paths) {
                 let name = document.strip_prefix(root()).unwrap_or(&document).display();
                 missing.push(format!("{name}: {path}"));
             }
         }
     }
     assert!(
-        checked > 50,
+        checked > 100,
         "only {checked} paths found: the reader is broken"
     );
     assert!(missing.is_empty(), "paths that do not exist: {missing:#?}");
@@ -115,13 +157,31 @@ fn every_path_a_document_names_exists() {
 
 #[test]
 fn a_path_that_does_not_exist_is_found() {
-    let folder = root().join("docs");
+    let paths = repository_paths();
     let named = paths_named(
-        "See `core/src/session/stored.rs` and [this](screenshots/none.png), not `target/x`.",
-        &folder,
+        "See `core/src/session/stored.rs`, `session/stored.rs`, `words.rs`, \
+         `policies/none.admx` and [this](screenshots/none.png); not `target/x`, \
+         `/etc/passerelle`, `%APPDATA%\\Passerelle` or `https://x.example/a.js`; \
+         but `session/saved.rs`, `feed.rs`, `view/`, `policies/` and `.ci/run` are there.",
+        &root().join("docs"),
     );
-    let missing: Vec<_> = named.iter().filter(|(_, at)| !at.exists()).collect();
-    assert_eq!(missing.len(), 2, "{named:?}");
+    let missing: Vec<_> = named
+        .iter()
+        .filter(|(_, at)| !exists(at, &paths))
+        .map(|(path, _)| path.as_str())
+        .collect();
+    assert_eq!(
+        missing,
+        [
+            "core/src/session/stored.rs",
+            "session/stored.rs",
+            "words.rs",
+            "policies/none.admx",
+            "screenshots/none.png"
+        ],
+        "{named:?}"
+    );
+    assert_eq!(named.len(), 10, "{named:?}");
 }
 
 /// The fenced code blocks of `text` in `language`, each as its lines.

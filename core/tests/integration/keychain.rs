@@ -59,4 +59,17 @@ async fn sessions_live_in_the_keychain_one_entry_per_platform() {
     two.delete().unwrap();
     assert_eq!(two.load().unwrap(), None);
     assert_eq!(listed(service), 0);
+
+    // An entry kept without the list, as versions before it kept them: found all the same,
+    // for a computer switched to shared use to clear.
+    #[cfg(target_os = "linux")]
+    {
+        let earlier = keyring::Entry::new(service, first.as_str()).unwrap();
+        earlier.set_secret(b"an earlier version's session").unwrap();
+        let found = Keychain::remembered(service).unwrap();
+        assert_eq!(found.len(), 1, "found by the service's attributes");
+        found[0].delete().unwrap();
+        assert_eq!(listed(service), 0);
+        assert!(matches!(earlier.get_secret(), Err(keyring::Error::NoEntry)));
+    }
 }

@@ -72,6 +72,55 @@ fn sessions_in_the_credential_manager_fit_its_limit() {
     assert_eq!(keychain.load().unwrap(), None);
 }
 
+/// A session an earlier version kept through the keyring crate — `{name}.{service}`, with
+/// `CRED_PERSIST_ENTERPRISE`, roaming with the learner's profile — is found by a computer
+/// switched to shared use though no list names it, and moved to this computer when read.
+#[test]
+fn an_earlier_version_s_roaming_session_is_found_and_kept_here() {
+    use windows_sys::Win32::Security::Credentials::{
+        CredWriteW, CREDENTIALW, CRED_PERSIST_ENTERPRISE, CRED_PERSIST_LOCAL_MACHINE,
+        CRED_TYPE_GENERIC,
+    };
+    let service = &format!("fr.passerelle.desktop.tests.roaming.{}", std::process::id());
+    let url = Url::parse("https://earlier.example/").unwrap();
+    let kept = session(300, 300);
+    let payload = kept.to_payload(None).unwrap();
+    let target: Vec<u16> = format!("{url}.{service}")
+        .encode_utf16()
+        .chain([0])
+        .collect();
+    let credential = CREDENTIALW {
+        Flags: 0,
+        Type: CRED_TYPE_GENERIC,
+        TargetName: target.as_ptr() as *mut u16,
+        Comment: std::ptr::null_mut(),
+        LastWritten: Default::default(),
+        CredentialBlobSize: payload.len() as u32,
+        CredentialBlob: payload.as_ptr() as *mut u8,
+        Persist: CRED_PERSIST_ENTERPRISE,
+        AttributeCount: 0,
+        Attributes: std::ptr::null_mut(),
+        TargetAlias: std::ptr::null_mut(),
+        UserName: std::ptr::null_mut(),
+    };
+    // SAFETY: every pointer is valid for the call.
+    assert_ne!(unsafe { CredWriteW(&credential, 0) }, 0);
+
+    let found = Keychain::remembered(service).unwrap();
+    assert_eq!(found.len(), 1, "found without a list");
+    assert_eq!(found[0].load().unwrap(), Some(kept.clone()));
+    // Read once: now kept on this computer only, and nowhere else.
+    assert_eq!(
+        Credential::new(service, url.as_str())
+            .persistence()
+            .unwrap(),
+        Some(CRED_PERSIST_LOCAL_MACHINE)
+    );
+    assert_eq!(Credential::names(service).unwrap(), [url.to_string()]);
+    found[0].delete().unwrap();
+    assert!(Keychain::remembered(service).unwrap().is_empty());
+}
+
 /// The machine-wide folder comes from the system, never from the environment a learner
 /// sets; the learner's come from their own profile.
 #[test]

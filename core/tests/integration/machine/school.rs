@@ -139,3 +139,53 @@ async fn a_school_file_an_ordinary_user_owns_is_ignored() {
         "nothing of the planted file is used: {managed:?}"
     );
 }
+
+/// A value the school set that is of the right kind but cannot be used — a policy's
+/// `token_store = "vault"`, a file's `sign_out_when_idle = "soon"` — names where the school set it,
+/// and offers the learner no Settings where their own value could not win.
+#[tokio::test(start_paused = true)]
+async fn a_value_the_school_set_wrong_is_named_where_it_was_set() {
+    use passerelle_core::machine::{view::Action, Message};
+    use passerelle_core::settings::{Policies, PolicySet};
+    let platform = platform(fast_options()).await;
+    let machine = PolicySet {
+        mandatory: RawSettings::default()
+            .with(Key::AuthUrl, platform.auth_url())
+            .with(Key::ClientId, DEMO_CLIENT_ID)
+            .with(Key::TokenStore, "vault"),
+        ..PolicySet::default()
+    };
+    let h = start(Setup {
+        policies: Policies {
+            machine,
+            ..Policies::default()
+        },
+        ..Setup::new(RawSettings::default())
+    });
+    let view = h.machine.view();
+    let Screen::Error(error) = view.screen else {
+        panic!("{view:?}")
+    };
+    assert_eq!(error.message, Message::PolicyBroken);
+    let policy = error.file.unwrap();
+    assert!(policy.ends_with("token_store"), "{policy}");
+    assert!(error.detail.contains("`token_store`"), "{}", error.detail);
+    assert!(!view.actions.contains(&Action::OpenSettings), "locked");
+
+    let h = start(Setup {
+        school: Some(format!(
+            "auth_url = \"{}\"\nclient_id = \"{DEMO_CLIENT_ID}\"\nsign_out_when_idle = \"soon\"\nlocked = [\"sign_out_when_idle\"]\n",
+            platform.auth_url()
+        )),
+        ..Setup::new(RawSettings::default())
+    });
+    let view = h.machine.view();
+    let Screen::Error(error) = view.screen else {
+        panic!("{view:?}")
+    };
+    assert_eq!(error.message, Message::ManagedFileBroken);
+    let file = h.dir.path().join("school.toml");
+    assert_eq!(error.file.as_deref(), Some(file.to_str().unwrap()));
+    assert_eq!(error.setting, Some(Key::SignOutWhenIdle));
+    assert!(!view.actions.contains(&Action::OpenSettings), "locked");
+}
