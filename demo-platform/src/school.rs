@@ -10,7 +10,8 @@ use crate::{fast_options, DemoOptions, DemoPlatform, TlsOptions};
 
 /// The platform's name, which resolves nowhere but through the school's proxy.
 pub const NAME: &str = "platform.school.test";
-/// The school's authority's name.
+/// The school's authority's name, which each network follows with a number of its own:
+/// two authorities of the same name would be one to a system that finds roots by name.
 pub const AUTHORITY: &str = "Lycée Test Inspection CA";
 
 pub struct SchoolNetwork {
@@ -22,7 +23,9 @@ pub struct SchoolNetwork {
 impl SchoolNetwork {
     /// The school's network, its proxy asking `auth` of every request.
     pub async fn start(auth: ProxyAuth) -> SchoolNetwork {
-        let authority = Authority::new(AUTHORITY);
+        static NETWORKS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let number = NETWORKS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let authority = Authority::new(&format!("{AUTHORITY} {}-{number}", std::process::id()));
         let platform = DemoPlatform::start(DemoOptions {
             tls: Some(TlsOptions {
                 name: NAME.into(),

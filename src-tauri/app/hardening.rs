@@ -28,12 +28,11 @@ pub fn keep_the_session_in() {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, target_os = "linux"))]
 mod tests {
     /// Set in the process that checks itself.
     const ALONE: &str = "PASSERELLE_HARDENING_TEST_ALONE";
 
-    #[cfg(target_os = "linux")]
     #[test]
     fn no_core_dump_and_no_reader_of_the_memory() {
         if std::env::var_os(ALONE).is_some() {

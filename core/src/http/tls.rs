@@ -89,8 +89,14 @@ pub fn client_config(
     let roots = extra_roots
         .iter()
         .map(|der| CertificateDer::from(der.clone()));
-    let system = rustls_platform_verifier::Verifier::new_with_extra_roots(roots, provider.clone())
-        .map_err(|e| HttpError::Setup(format!("the system's certificates: {e}")))?;
+    // The system's own verifier as it is, unless roots are added: on Windows those take a
+    // chain engine of its own, which older systems (and Wine) refuse.
+    let system = if extra_roots.is_empty() {
+        rustls_platform_verifier::Verifier::new(provider.clone())
+    } else {
+        rustls_platform_verifier::Verifier::new_with_extra_roots(roots, provider.clone())
+    }
+    .map_err(|e| HttpError::Setup(format!("the system's certificates: {e}")))?;
     let verifier = Verifier {
         system,
         refused: refused.clone(),

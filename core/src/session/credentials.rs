@@ -26,12 +26,15 @@ fn wide(text: &str) -> Vec<u16> {
     text.encode_utf16().chain([0]).collect()
 }
 
-/// A NUL-terminated wide string the system gave, as text.
+/// A NUL-terminated wide string the system gave, as text, read without assuming it aligned.
 ///
 /// SAFETY: `text` is NUL-terminated and valid for reads up to its NUL.
 unsafe fn narrow(text: *const u16) -> String {
-    let len = (0..).take_while(|&i| *text.add(i) != 0).count();
-    String::from_utf16_lossy(std::slice::from_raw_parts(text, len))
+    let units: Vec<u16> = (0..)
+        .map(|i| text.add(i).read_unaligned())
+        .take_while(|&unit| unit != 0)
+        .collect();
+    String::from_utf16_lossy(&units)
 }
 
 impl Credential {
@@ -60,7 +63,8 @@ impl Credential {
                 };
             }
             for i in 0..count as usize {
-                let credential = &**list.add(i);
+                // Read as bytes are: Wine packs the list without aligning it.
+                let credential = list.add(i).read_unaligned().read_unaligned();
                 if credential.Type != CRED_TYPE_GENERIC || credential.TargetName.is_null() {
                     continue;
                 }

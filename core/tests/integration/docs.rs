@@ -51,11 +51,12 @@ fn repository_paths() -> Vec<String> {
             if [".git", "target", "node_modules", "test-artifacts", "gen"].contains(&&*name) {
                 continue;
             }
+            // With `/` between folders, as the documents write paths, on every system.
             let relative = path
                 .strip_prefix(root())
                 .unwrap()
                 .to_string_lossy()
-                .into_owned();
+                .replace('\\', "/");
             if path.is_dir() {
                 folders.push(path);
             }

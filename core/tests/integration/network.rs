@@ -26,9 +26,16 @@ fn client(school: &SchoolNetwork, proxies: Proxies, roots: Vec<Vec<u8>>) -> Devi
     )
 }
 
-/// A client that trusts the school's authority.
+/// A client that trusts the school's authority besides the system's. (Windows takes such
+/// roots in a chain engine of the client's own, which Wine refuses: there the authority is
+/// not given, and only what happens before a certificate is checked can be tested.)
 fn trusting(school: &SchoolNetwork, proxies: Proxies) -> DeviceFlowClient {
-    client(school, proxies, vec![school.authority.der.clone()])
+    let roots = if cfg!(windows) {
+        Vec::new()
+    } else {
+        vec![school.authority.der.clone()]
+    };
+    client(school, proxies, roots)
 }
 
 fn address(proxy: &TestProxy) -> ProxyAddress {
@@ -69,6 +76,10 @@ async fn signs_in(client: &DeviceFlowClient, school: &SchoolNetwork) {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "a desktop's PAC file is evaluated on Linux; Windows and macOS ask the system's resolver"
+)]
 async fn through_the_proxy_a_pac_file_names_to_a_platform_of_the_school_s_authority() {
     let school = SchoolNetwork::start(ProxyAuth::None).await;
     signs_in(&trusting(&school, pac_at(&school.proxy.pac_url())), &school).await;
@@ -83,6 +94,10 @@ async fn through_the_proxy_a_pac_file_names_to_a_platform_of_the_school_s_author
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(
+    windows,
+    ignore = "signs in over https with the tests' own authority, which Wine's chain engine does not take"
+)]
 async fn through_the_desktop_s_manual_proxy_with_its_basic_credentials() {
     let school = SchoolNetwork::start(ProxyAuth::None).await;
     let (user, password) = ("ada", "s3cret:with@signs");
@@ -123,7 +138,10 @@ async fn a_certificate_from_an_authority_not_trusted_here_names_its_issuer() {
     let FlowError::Untrusted(Some(issuer)) = &e else {
         panic!("{e:?}")
     };
-    assert_eq!(issuer, &format!("CN={AUTHORITY}, O=Passerelle tests"));
+    assert!(
+        issuer.starts_with(&format!("CN={AUTHORITY} ")) && issuer.ends_with(", O=Passerelle tests"),
+        "{issuer}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -163,6 +181,10 @@ async fn the_platform_goes_through_the_environment_s_proxy_and_this_computer_nev
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "a desktop's PAC file is evaluated on Linux; Windows and macOS ask the system's resolver"
+)]
 async fn each_address_its_own_way_and_directly_when_the_pac_file_cannot_say() {
     let pac = "function FindProxyForURL(url, host) {
                  if (host == 'feed.example') return 'DIRECT';
