@@ -1,41 +1,65 @@
 // No console window on Windows in release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
-use clap::{Arg, ArgAction, Command};
 use passerelle::app::{self, Launch};
 use passerelle::core::paths::Paths;
 use passerelle::core::settings::{Key, RawSettings};
 
-/// What the command line asks: one flag per setting (`--auth-url`…), as
-/// docs/configuration.md lists them; and whether to print the settings in force and quit.
+/// What the command line asks: one flag per setting (`--auth-url VALUE`, or
+/// `--auth-url=VALUE`), as docs/configuration.md lists them; and whether to print the
+/// settings in force and quit. `--help` and `--version` answer and quit; anything else is
+/// an error that says what was not understood.
 fn command_line() -> (RawSettings, bool) {
-    let command = Key::all().fold(
-        Command::new("passerelle")
-            .version(env!("CARGO_PKG_VERSION"))
-            .about("Sign in to your learning platform and see your profile.")
-            .arg(
-                Arg::new("show-settings")
-                    .long("show-settings")
-                    .action(ArgAction::SetTrue)
-                    .help("Print every setting in force, where it comes from and whether it is locked, then quit"),
-            ),
-        |command, key| {
-            command.arg(
-                Arg::new(key.name())
-                    .long(key.flag())
-                    .value_name("VALUE")
-                    .help(key.help()),
-            )
-        },
-    );
-    let matches = command.get_matches();
-    let mut flags = RawSettings::default();
-    for key in Key::all() {
-        if let Some(value) = matches.get_one::<String>(key.name()) {
-            flags.set(key, value);
+    match read_command_line(lexopt::Parser::from_env()) {
+        Ok(asked) => asked,
+        Err(e) => {
+            eprintln!("error: {e}\n\nFor more information, try '--help'.");
+            std::process::exit(2)
         }
     }
-    (flags, matches.get_flag("show-settings"))
+}
+
+fn read_command_line(mut parser: lexopt::Parser) -> Result<(RawSettings, bool), lexopt::Error> {
+    use lexopt::Arg::{Long, Short};
+    use lexopt::ValueExt;
+    let (mut flags, mut show) = (RawSettings::default(), false);
+    while let Some(arg) = parser.next()? {
+        match arg {
+            Long("show-settings") => show = true,
+            Long("help") | Short('h') => {
+                print!("{}", help());
+                std::process::exit(0)
+            }
+            Long("version") | Short('V') => {
+                println!("passerelle {}", env!("CARGO_PKG_VERSION"));
+                std::process::exit(0)
+            }
+            Long(name) => match Key::all().find(|key| key.flag() == name) {
+                Some(key) => flags.set(key, parser.value()?.string()?),
+                None => return Err(Long(name).unexpected()),
+            },
+            arg => return Err(arg.unexpected()),
+        }
+    }
+    Ok((flags, show))
+}
+
+/// `--help`'s text: every flag, with what it sets.
+fn help() -> String {
+    let mut text = String::from(
+        "Sign in to your learning platform and see your profile.\n\n\
+         Usage: passerelle [OPTIONS]\n\nOptions:\n      --show-settings\n          \
+         Print every setting in force, where it comes from and whether it is locked, then quit\n",
+    );
+    for key in Key::all() {
+        text.push_str(&format!(
+            "      --{} <VALUE>\n          {}\n",
+            key.flag(),
+            key.help()
+        ));
+    }
+    text.push_str("  -h, --help\n          Print help\n  -V, --version\n          Print version\n");
+    text
 }
 
 /// `--show-settings`: the report on stdout, or what cannot be used on stderr (exit 1).

@@ -1,5 +1,7 @@
 //! The machine's two ports, as Tauri provides them: the page's channel is where views go,
 //! and the desktop is tauri-plugin-opener, the clipboard and native dialogs, from Rust only.
+//! On Linux the clipboard is GTK's own, which the window already runs on (and which speaks
+//! Wayland's clipboard as GNOME has it); elsewhere tauri-plugin-clipboard-manager's.
 
 use std::sync::Mutex;
 
@@ -7,6 +9,7 @@ use passerelle_core::machine::{Desktop, Question, View, Window};
 use passerelle_core::sync::LockAnyway;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime};
+#[cfg(not(target_os = "linux"))]
 use tauri_plugin_clipboard_manager::ClipboardExt;
 use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
 #[cfg(not(target_os = "linux"))]
@@ -74,10 +77,22 @@ impl<R: Runtime> Desktop for TauriDesktop<R> {
     }
 
     fn copy_text(&self, text: &str) -> Result<(), String> {
-        self.0
+        #[cfg(target_os = "linux")]
+        return {
+            let text = text.to_owned();
+            // GTK's clipboard is the main thread's.
+            self.0
+                .run_on_main_thread(move || {
+                    gtk::Clipboard::get(&gtk::gdk::SELECTION_CLIPBOARD).set_text(&text);
+                })
+                .map_err(|e| e.to_string())
+        };
+        #[cfg(not(target_os = "linux"))]
+        return self
+            .0
             .clipboard()
             .write_text(text.to_owned())
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.to_string());
     }
 
     fn confirm(&self, question: Question, answer: Box<dyn FnOnce(bool) + Send>) {

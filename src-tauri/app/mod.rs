@@ -26,9 +26,10 @@ pub use launch::Launch;
 
 /// The app on `base` (Tauri's real builder, or the mock one in tests).
 pub fn builder<R: Runtime>(base: tauri::Builder<R>, launch: Launch) -> tauri::Builder<R> {
+    #[cfg(not(target_os = "linux"))]
+    let base = base.plugin(tauri_plugin_clipboard_manager::init());
     base.plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_opener::init())
-        .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_updater::Builder::new().build())
         .manage(exit::Ending::default())

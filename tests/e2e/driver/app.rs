@@ -336,6 +336,23 @@ impl App {
         }
     }
 
+    /// What the app put on the clipboard of its display, read as another program reads it
+    /// (`xclip`); empty when nothing came within the wait.
+    pub async fn clipboard(&self) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let read = std::process::Command::new("xclip")
+                .args(["-o", "-selection", "clipboard"])
+                .output()
+                .expect("xclip reads the clipboard: scripts/install-deps installs it");
+            let text = String::from_utf8_lossy(&read.stdout).into_owned();
+            if !text.is_empty() || Instant::now() > deadline {
+                return text;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// The app's own process ids (it runs as one process, with WebKit's below it).
     pub fn pids(&self) -> Vec<String> {
         pids_of(&self.program, self.scratch.path())

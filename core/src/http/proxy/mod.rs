@@ -11,6 +11,8 @@ mod env;
 mod exceptions;
 #[cfg(target_os = "linux")]
 mod gnome;
+#[cfg(target_os = "linux")]
+mod jsc;
 pub mod kde;
 #[cfg(target_os = "linux")]
 pub(super) mod on_linux;

@@ -1,19 +1,17 @@
 //! A PAC file, evaluated on Linux as a browser does — `FindProxyForURL(url, host)` with the
-//! helpers every PAC file may call (`isInNet`, `shExpMatch`, `dnsResolve`…) — by QuickJS
-//! (rquickjs): a small, well-kept engine, in a fresh sandbox for each address, with no access
-//! to anything but those helpers, a memory limit and a time limit. (Windows and macOS give
-//! the PAC to the system's own resolver.)
+//! helpers every PAC file may call (`isInNet`, `shExpMatch`, `dnsResolve`…) — by the system's
+//! JavaScriptCore (`jsc`), in a fresh context for each address, with nothing in it but those
+//! helpers, and a time limit. (Windows and macOS give the PAC to the system's own resolver.)
 
 use std::net::{IpAddr, ToSocketAddrs, UdpSocket};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use rquickjs::{Context, Function, Runtime};
 use url::Url;
+
+use super::jsc::{self, Context};
 
 /// Longest a PAC file may run for one address.
 const TIME: Duration = Duration::from_secs(2);
-/// Most memory a PAC file may use.
-const MEMORY: usize = 16 << 20;
 
 /// The helpers of the PAC format (Netscape's), in JavaScript over two of ours.
 const HELPERS: &str = r#"
@@ -93,43 +91,51 @@ pub fn evaluate(script: &str, url: &Url) -> Result<String, String> {
         "https" => format!("https://{}/", url.authority()),
         _ => url.as_str().to_owned(),
     };
-    let runtime = Runtime::new().map_err(|e| e.to_string())?;
-    runtime.set_memory_limit(MEMORY);
-    runtime.set_max_stack_size(256 << 10);
-    let deadline = Instant::now() + TIME;
-    runtime.set_interrupt_handler(Some(Box::new(move || Instant::now() > deadline)));
-    let context = Context::full(&runtime).map_err(|e| e.to_string())?;
-    context.with(|ctx| {
-        // A script's own exception, in its words.
-        let fail = |e: rquickjs::Error| match e {
-            rquickjs::Error::Exception => match ctx.catch().into_exception() {
-                Some(exception) => exception.message().unwrap_or_else(|| "an exception".into()),
-                None => "an exception".into(),
-            },
-            e => e.to_string(),
-        };
-        let globals = ctx.globals();
-        globals
-            .set(
-                "__resolve",
-                Function::new(ctx.clone(), dns_resolve).map_err(fail)?,
-            )
-            .map_err(fail)?;
-        globals
-            .set(
-                "myIpAddress",
-                Function::new(ctx.clone(), my_ip_address).map_err(fail)?,
-            )
-            .map_err(fail)?;
-        ctx.eval::<(), _>(HELPERS).map_err(fail)?;
-        ctx.eval::<(), _>(script)
-            .map_err(|e| format!("the PAC file does not run: {}", fail(e)))?;
-        let find: Function = globals
-            .get("FindProxyForURL")
-            .map_err(|_| "the PAC file has no FindProxyForURL".to_owned())?;
-        find.call::<_, String>((shown, host))
-            .map_err(|e| format!("FindProxyForURL failed: {}", fail(e)))
-    })
+    let context = Context::new(TIME)?;
+    context.define("__resolve", resolve)?;
+    context.define("myIpAddress", my_ip)?;
+    context.evaluate(HELPERS)?;
+    context
+        .evaluate(script)
+        .map_err(|e| format!("the PAC file does not run: {e}"))?;
+    if context.evaluate("typeof FindProxyForURL")? != "function" {
+        return Err("the PAC file has no FindProxyForURL".into());
+    }
+    // The address and the host as string literals: JSON's are JavaScript's.
+    let quoted = |text: &str| serde_json::to_string(text).unwrap_or_default();
+    let call = format!("FindProxyForURL({}, {})", quoted(&shown), quoted(&host));
+    context
+        .evaluate(&call)
+        .map_err(|e| format!("FindProxyForURL failed: {e}"))
+}
+
+/// `__resolve(host)`, as the engine calls it.
+unsafe extern "C" fn resolve(
+    context: *mut std::ffi::c_void,
+    _: *mut std::ffi::c_void,
+    _: *mut std::ffi::c_void,
+    count: usize,
+    arguments: *const *const std::ffi::c_void,
+    _: *mut *const std::ffi::c_void,
+) -> *const std::ffi::c_void {
+    // SAFETY: as the engine calls a function: its live context and its arguments.
+    unsafe {
+        let address = jsc::first_argument(context, count, arguments).and_then(dns_resolve);
+        jsc::string_or_undefined(context, address.as_deref())
+    }
+}
+
+/// `myIpAddress()`, as the engine calls it.
+unsafe extern "C" fn my_ip(
+    context: *mut std::ffi::c_void,
+    _: *mut std::ffi::c_void,
+    _: *mut std::ffi::c_void,
+    _: usize,
+    _: *const *const std::ffi::c_void,
+    _: *mut *const std::ffi::c_void,
+) -> *const std::ffi::c_void {
+    // SAFETY: as the engine calls a function: its live context.
+    unsafe { jsc::string_or_undefined(context, Some(&my_ip_address())) }
 }
 
 /// `dnsResolve(host)`: its first IPv4 address, or `null`.
@@ -197,14 +203,15 @@ mod tests {
             "no FindProxyForURL"
         );
         let forever = "function FindProxyForURL(u, h) { for (;;) {} }";
-        let started = Instant::now();
+        let started = std::time::Instant::now();
         assert!(answer(forever, "https://x.example/").is_err());
         assert!(started.elapsed() < Duration::from_secs(10), "stopped");
-        let greedy =
-            "function FindProxyForURL(u, h) { var a = []; for (;;) a.push(new Array(1e6)); }";
-        assert!(
-            answer(greedy, "https://x.example/").is_err(),
-            "out of memory, not of the app's"
-        );
+        // Strings past any length the engine holds: its own error, not the app's end.
+        let greedy = "function FindProxyForURL(u, h) { var s = 'x'; for (;;) s += s; }";
+        assert!(answer(greedy, "https://x.example/").is_err());
+        let thrown = "function FindProxyForURL(u, h) { throw new Error('no way'); }";
+        assert!(answer(thrown, "https://x.example/")
+            .unwrap_err()
+            .contains("no way"));
     }
 }
