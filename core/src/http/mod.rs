@@ -6,6 +6,8 @@
 
 mod auth;
 mod error;
+// Who issued a certificate refused: rustls tells it; macOS's own TLS does not.
+#[cfg(not(target_os = "macos"))]
 mod issuer;
 mod limits;
 pub mod proxy;

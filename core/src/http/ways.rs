@@ -3,6 +3,7 @@
 //! browsers fetch it) and evaluated for each address. A PAC file that cannot be fetched or
 //! evaluated means directly, and the log says so.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -10,9 +11,14 @@ use url::Url;
 
 use super::limits::Timeouts;
 use super::proxy::{Desktop, EnvProxies, Proxies, Route};
+use crate::sync::LockAnyway;
 
 /// How long a PAC file that could not be fetched is not asked again.
 const RETRY_PAC: Duration = Duration::from_secs(300);
+/// How long the system's answer for an origin is kept: its automatic configuration (WPAD's
+/// detection above all) can take seconds where the network has none, and a sign-in asks the
+/// platform every few seconds.
+const KEEP_SYSTEM_ANSWER: Duration = Duration::from_secs(300);
 
 /// The way to each address, as found when the first request was made.
 pub enum Ways {
@@ -23,9 +29,9 @@ pub enum Ways {
         pac: tokio::sync::Mutex<Option<Fetched>>,
         timeouts: Timeouts,
     },
-    /// The system's own resolver (WinHTTP, CFNetwork).
+    /// The system's own resolver (WinHTTP, CFNetwork), and its answers by origin.
     #[cfg_attr(not(any(windows, target_os = "macos")), allow(dead_code))]
-    System,
+    System(std::sync::Mutex<HashMap<String, (Instant, Route)>>),
 }
 
 /// A PAC file as fetched: its text, or why not, and when.
@@ -55,7 +61,7 @@ impl Ways {
                     env.get(name).cloned()
                 }));
                 #[cfg(any(windows, target_os = "macos"))]
-                return Ways::System;
+                return Ways::System(Default::default());
                 #[cfg(not(any(target_os = "linux", windows, target_os = "macos")))]
                 return Ways::Direct;
             }
@@ -82,7 +88,20 @@ impl Ways {
                     by_pac(pac, &pac_url, url, *timeouts).await
                 }
             },
-            Ways::System => system_route(url).await,
+            Ways::System(known) => {
+                let origin = url.origin().ascii_serialization();
+                let kept = known.lock_anyway().get(&origin).cloned();
+                match kept {
+                    Some((at, route)) if at.elapsed() < KEEP_SYSTEM_ANSWER => route,
+                    _ => {
+                        let route = system_route(url).await;
+                        known
+                            .lock_anyway()
+                            .insert(origin, (Instant::now(), route.clone()));
+                        route
+                    }
+                }
+            }
         }
     }
 }

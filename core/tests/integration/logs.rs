@@ -112,17 +112,29 @@ async fn every_kind_of_answer_traced() {
     let with_password = ProxyAddress::parse(&proxy.url)
         .unwrap()
         .with_credentials("ada", canary);
-    let behind_proxy = DeviceFlowClient::new(
-        Settings::check(&remote_settings()).unwrap(),
-        Network {
-            proxies: Proxies::Desktop(Desktop::Manual(Manual {
-                https: Some(with_password),
-                ..Manual::default()
-            })),
-            ..test_network()
-        },
-    );
-    assert!(behind_proxy.start_sign_in().await.is_err());
+    // Behind a proxy that wants what it is not given, and behind one that is down: what
+    // the learner's support is told (the error's words, the detail of Copy details) names
+    // the proxy's origin, never its credentials.
+    let down = ProxyAddress::parse(&nothing_on())
+        .unwrap()
+        .with_credentials("ada", canary);
+    for proxy in [with_password, down] {
+        let behind_proxy = DeviceFlowClient::new(
+            Settings::check(&remote_settings()).unwrap(),
+            Network {
+                proxies: Proxies::Desktop(Desktop::Manual(Manual {
+                    https: Some(proxy),
+                    ..Manual::default()
+                })),
+                ..test_network()
+            },
+        );
+        let told = behind_proxy.start_sign_in().await.unwrap_err().to_string();
+        assert!(
+            !told.contains(canary) && !told.contains("ada"),
+            "credentials in what support is told: {told}"
+        );
+    }
 
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(
