@@ -2,11 +2,14 @@
 //! settings: `PASSERELLE_DISTRIBUTION=path/to/distribution.toml` at build time, checked
 //! with the same rules as the settings the app reads at run time. A release of the
 //! project's own takes its release feed from `PASSERELLE_RELEASE_FEED` and
-//! `PASSERELLE_RELEASE_PUBKEY`, unless the distribution file names its own.
+//! `PASSERELLE_RELEASE_PUBKEY`, unless the distribution file names its own. The platform's
+//! APT repository, when the file names one (`[apt]`), becomes the files the `.deb` installs
+//! to register it: `gen/apt/`, which `tauri.conf.json` maps into the package.
 
 use std::path::{Path, PathBuf};
 
-use passerelle_core::settings::{read_file, Key, RawSettings, Settings, Updates};
+use passerelle_core::settings::apt::{read_distribution, AptRepository};
+use passerelle_core::settings::{Key, RawSettings, Settings, Updates};
 
 include!("app/command_names.rs");
 
@@ -23,8 +26,9 @@ fn distribution() {
     println!("cargo:rerun-if-env-changed=PASSERELLE_DISTRIBUTION");
     let out =
         PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR")).join("distribution.toml");
-    let mut raw = match std::env::var_os("PASSERELLE_DISTRIBUTION").filter(|p| !p.is_empty()) {
-        None => RawSettings::default(),
+    let (mut raw, apt) = match std::env::var_os("PASSERELLE_DISTRIBUTION").filter(|p| !p.is_empty())
+    {
+        None => (RawSettings::default(), None),
         Some(path) => {
             // Relative to the project's folder, where `cargo tauri build` runs.
             let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
@@ -39,15 +43,16 @@ fn distribution() {
             if !path.is_file() {
                 fail("there is no such file".into());
             }
-            let raw = read_file(&path).unwrap_or_else(|e| fail(e.to_string()));
+            let (raw, apt) = read_distribution(&path).unwrap_or_else(|e| fail(e.to_string()));
             let settings = Settings::check(&raw).unwrap_or_else(|e| fail(e.to_string()));
             println!(
                 "cargo:warning=building Passerelle for {}",
                 settings.platform_label()
             );
-            raw
+            (raw, apt)
         }
     };
+    apt_files(apt.as_ref());
     // The project's feed and key go together, and only where the distribution names
     // neither: a platform's key never meets the project's feed.
     let release = [
@@ -67,4 +72,50 @@ fn distribution() {
         std::process::exit(1);
     }
     std::fs::write(&out, raw.to_toml()).expect("write the built-in settings");
+}
+
+/// `gen/apt/sources/passerelle.sources` and `gen/apt/keyrings/` — the folders the `.deb`
+/// installs into `/etc/apt/sources.list.d` and `/usr/share/keyrings` — from the repository
+/// the distribution file names; empty when it names none. Written only when they change,
+/// and watched: a build of another profile (a test run between two releases) that changed
+/// them has this build's script run again, so that a package never ships another build's.
+fn apt_files(apt: Option<&AptRepository>) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("gen/apt");
+    println!("cargo:rerun-if-changed={}", root.display());
+    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    if let Some(apt) = apt {
+        println!("cargo:rerun-if-changed={}", apt.key.display());
+        let (key, keyring) = apt.keyring().unwrap_or_else(|why| {
+            eprintln!("error: the distribution file's APT repository cannot be used: {why}");
+            std::process::exit(1)
+        });
+        let name = Path::new(&keyring).file_name().expect("a file name");
+        files.push((Path::new("keyrings").join(name), key));
+        let sources = apt.sources(&keyring).into_bytes();
+        files.push((PathBuf::from("sources/passerelle.sources"), sources));
+        println!(
+            "cargo:warning=the .deb registers the APT repository {}",
+            apt.url
+        );
+    }
+    let written: Vec<(PathBuf, Vec<u8>)> = ["keyrings", "sources"]
+        .iter()
+        .flat_map(|dir| std::fs::read_dir(root.join(dir)).into_iter().flatten())
+        .filter_map(|entry| {
+            let path = entry.ok()?.path();
+            let bytes = std::fs::read(&path).ok()?;
+            Some((path.strip_prefix(&root).ok()?.to_path_buf(), bytes))
+        })
+        .collect();
+    let same = written.len() == files.len() && files.iter().all(|file| written.contains(file));
+    if same && root.join("keyrings").is_dir() && root.join("sources").is_dir() {
+        return;
+    }
+    let _ = std::fs::remove_dir_all(&root);
+    for dir in ["keyrings", "sources"] {
+        std::fs::create_dir_all(root.join(dir)).expect("gen/apt");
+    }
+    for (path, bytes) in files {
+        std::fs::write(root.join(path), bytes).expect("gen/apt");
+    }
 }

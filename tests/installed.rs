@@ -1,11 +1,13 @@
 //! The installed package, as a learner gets it from a school: built for a platform (a
-//! distribution file), installed with dpkg, started with no settings at all. It must open
-//! on Sign in — no setup, no client id — and sign in.
+//! distribution file), installed with apt, started by an ordinary user with no settings at
+//! all. It must open on Sign in — no setup, no client id — and sign in; offered an update,
+//! it says who installs it. A copy of the learner's own updates itself. Neither ever starts
+//! a privileged helper.
 //!
-//! `scripts/check-deb` builds and installs that package, then runs this test with
-//! `PASSERELLE_INSTALLED` (the installed program) and `PASSERELLE_DEMO_PORT` (where the
-//! distribution file says the platform is). Left out of plain `cargo test`: there is no
-//! installed package to try.
+//! `scripts/check-deb` builds and installs that package, then runs these tests as an
+//! ordinary user with `PASSERELLE_INSTALLED` (the installed program), `PASSERELLE_DEMO_PORT`
+//! (where the distribution file says the platform is) and the releases it built and
+//! signed. Left out of plain `cargo test`: there is no installed package to try.
 #![cfg(target_os = "linux")]
 
 #[path = "e2e/driver/mod.rs"]
@@ -76,52 +78,143 @@ async fn the_installed_package_opens_on_sign_in_and_signs_in() {
     app.close().await;
 }
 
-/// The feed's answer for `version`, its artifact at `url` signed with `signature`.
-fn manifest(version: &str, url: &str, signature: &str) -> String {
+/// The feed's answer for `version`: its artifact for `target` at `url`, signed with
+/// `signature`, and its notes signed with `notes_signature`.
+fn manifest(
+    version: &str,
+    target: &str,
+    url: &str,
+    signature: &str,
+    notes_signature: &str,
+) -> String {
     serde_json::json!({
         "version": version,
-        "notes": "Faster start.\nClearer messages.",
+        "notes": NOTES,
+        "notes_signature": notes_signature,
         "pub_date": "2026-12-01T00:00:00Z",
-        "platforms": {"linux-x86_64-deb": {"url": url, "signature": signature}}
+        "platforms": {target: {"url": url, "signature": signature}}
     })
     .to_string()
 }
 
-fn installed_version() -> String {
-    let out = std::process::Command::new("dpkg-query")
-        .args(["-W", "-f=${Version}", "passerelle"])
-        .output()
-        .expect("dpkg-query runs");
-    String::from_utf8_lossy(&out.stdout).into_owned()
+/// The release notes `scripts/check-deb` signed.
+const NOTES: &str = "Faster start.\nClearer messages.";
+
+fn read(name: &str) -> String {
+    std::fs::read_to_string(env(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
-/// The installed version N, built to take its updates from the demo platform's feed and
-/// to trust the tests' throw-away key, is offered N+1 (built and signed by
-/// `scripts/check-deb`), updates through its progress bar, restarts as N+1 and says so.
-/// Then an artifact tampered with, and one signed by another key, are refused; and with
-/// `updates = "off"` locked by the school, the feed is not asked at all.
+/// What the stand-ins for `pkexec`, `sudo`, `zenity`, `kdialog` and `gksudo`, first in
+/// `PATH`, were asked: each notes its name and arguments.
+fn elevations() -> String {
+    std::fs::read_to_string(env("PASSERELLE_ELEVATION_LOG")).unwrap_or_default()
+}
+
+/// The app as a learner starts it: `program`, with the session in memory.
+fn as_a_learner(program: &str) -> Launch {
+    Launch {
+        keychain: false,
+        log: "passerelle=info,passerelle_core=info",
+        program: PathBuf::from(program),
+        ..Launch::first_start()
+    }
+}
+
+/// The installed package — `/usr/bin/passerelle`, root's, run by an ordinary user — is
+/// offered N+1, correctly signed with its own key: it says who installs it, offers no
+/// button, downloads nothing, and starts no privileged helper.
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs the installed package and a signed update: scripts/check-deb runs it"]
-async fn the_installed_package_updates_itself_and_only_with_its_key() {
+async fn a_copy_installed_for_the_computer_says_who_updates_it_and_asks_no_one() {
     let _turn = take_turn().await;
     let port: u16 = env("PASSERELLE_DEMO_PORT").parse().expect("a port");
     let next = env("PASSERELLE_UPDATE_VERSION");
     let deb = std::fs::read(env("PASSERELLE_UPDATE_DEB")).expect("the update's .deb");
-    let read = |name: &str| std::fs::read_to_string(env(name)).expect("a signature");
+    let platform = platform_on(port).await;
+    let url = platform.host_artifact("passerelle.deb", deb, std::time::Duration::ZERO);
+    let signature = read("PASSERELLE_UPDATE_DEB_SIG");
+    let notes = read("PASSERELLE_NOTES_SIG");
+    platform.publish(&manifest(
+        &next,
+        "linux-x86_64-deb",
+        &url,
+        &signature,
+        &notes,
+    ));
+
+    let app = App::launch(as_a_learner(&env("PASSERELLE_INSTALLED"))).await;
+    app.wait_visible("sign-in").await;
+    let said = app.wait_visible("update-text").await;
+    assert_eq!(
+        said,
+        format!("Passerelle {next} is available. This copy is installed for the whole computer: your system’s software updates or your school install it.")
+    );
+    assert!(
+        !app.is_visible("update-now").await,
+        "no button that cannot work"
+    );
+    app.screenshot("update-managed").await;
+    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+    assert_eq!(platform.downloads(), 0, "nothing downloaded");
+    assert_eq!(elevations(), "", "no privileged helper started");
+    app.close().await;
+
+    // A copy of the kind a learner may own — an AppImage — in a folder only root can write,
+    // with updates set to `auto`: the same words, and still nothing downloaded.
+    let appimage = std::fs::read(env("PASSERELLE_UPDATE_APPIMAGE")).expect("the AppImage");
+    let url = platform.host_artifact("Passerelle.AppImage", appimage, std::time::Duration::ZERO);
+    let signature = read("PASSERELLE_UPDATE_SIG");
+    platform.publish(&manifest(
+        &next,
+        "linux-x86_64-appimage",
+        &url,
+        &signature,
+        &notes,
+    ));
+    let program = env("PASSERELLE_MACHINE_COPY");
+    let app = App::launch(Launch {
+        env: vec![
+            ("APPIMAGE".into(), program.clone()),
+            ("PASSERELLE_UPDATES".into(), "auto".into()),
+        ],
+        ..as_a_learner(&program)
+    })
+    .await;
+    app.wait_visible("sign-in").await;
+    let said = app.wait_visible("update-text").await;
+    assert!(said.contains("installed for the whole computer"), "{said}");
+    assert!(!app.is_visible("update-now").await);
+    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+    assert_eq!(platform.downloads(), 0, "auto, but nothing downloaded");
+    assert_eq!(elevations(), "", "no privileged helper started");
+    app.close().await;
+}
+
+/// A copy of the learner's own — an AppImage in their home — is offered N+1, updates
+/// through its progress bar, restarts as N+1 and says so, with the notes its key signed.
+/// Then an artifact tampered with, and one signed by another key, are refused. Never a
+/// privileged helper.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the installed package and a signed update: scripts/check-deb runs it"]
+async fn a_copy_of_the_learner_s_own_updates_itself_and_only_with_its_key() {
+    let _turn = take_turn().await;
+    let port: u16 = env("PASSERELLE_DEMO_PORT").parse().expect("a port");
+    let next = env("PASSERELLE_UPDATE_VERSION");
+    let program = env("PASSERELLE_OWN_COPY");
+    let update = std::fs::read(env("PASSERELLE_UPDATE_APPIMAGE")).expect("the update");
     let platform = platform_on(port).await;
     let pace = std::time::Duration::from_millis(150);
-    let url = platform.host_artifact("passerelle.deb", deb.clone(), pace);
-    platform.publish(&manifest(&next, &url, &read("PASSERELLE_UPDATE_SIG")));
-    let program = PathBuf::from(env("PASSERELLE_INSTALLED"));
+    let target = "linux-x86_64-appimage";
+    let url = platform.host_artifact("Passerelle.AppImage", update.clone(), pace);
+    let (signature, notes) = (read("PASSERELLE_UPDATE_SIG"), read("PASSERELLE_NOTES_SIG"));
+    platform.publish(&manifest(&next, target, &url, &signature, &notes));
+    // As the AppImage runtime says where the AppImage is.
     let options = || Launch {
-        // In memory: the other test's session, in the same keyring, is not this platform's.
-        keychain: false,
-        log: "passerelle=info,passerelle_core=info",
-        program: program.clone(),
-        ..Launch::first_start()
+        env: vec![("APPIMAGE".into(), program.clone())],
+        ..as_a_learner(&program)
     };
-    let before = installed_version();
-    assert_ne!(before, next);
+    let before = std::fs::read(&program).unwrap();
+    assert_ne!(before, update);
 
     let app = App::launch(options()).await;
     app.wait_visible("sign-in").await;
@@ -135,21 +228,10 @@ async fn the_installed_package_updates_itself_and_only_with_its_key() {
     app.wait_visible("update-progress").await;
     app.wait_text("update-amount", |t| t.contains(" of ")).await;
     app.screenshot("update-progress").await;
-    // Installed with dpkg (through sudo, as root here), then started again by itself: a
-    // new process of the same program, outside the driver's reach.
+    // The AppImage replaced, then started again by itself: a new process of the same
+    // program, outside the driver's reach.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
-    while installed_version() != next {
-        // Gone once the program restarts: then only the version installed tells.
-        let shown = app
-            .client
-            .execute(
-                "return document.getElementById('update-text').textContent",
-                vec![],
-            )
-            .await;
-        let failed = shown.ok().and_then(|v| v.as_str().map(str::to_owned));
-        let failed = failed.unwrap_or_default();
-        assert!(!failed.contains("could not"), "{failed}\n{}", app.output());
+    while std::fs::read(&program).ok().as_ref() != Some(&update) {
         assert!(
             std::time::Instant::now() < deadline,
             "never installed\n{}",
@@ -176,14 +258,11 @@ async fn the_installed_package_updates_itself_and_only_with_its_key() {
         eprintln!("no screenshot update-restarted: {e}");
     }
 
-    // Started again under the driver: N+1, and it says so until read.
+    // Started again under the driver: N+1, and it says so until read, with its notes.
     let app = app.restart(options()).await;
     let said = app.wait_visible("update-text").await;
     assert_eq!(said, format!("Updated to Passerelle {next}."));
-    assert_eq!(
-        app.wait_visible("update-notes").await,
-        "Faster start.\nClearer messages."
-    );
+    assert_eq!(app.wait_visible("update-notes").await, NOTES);
     app.screenshot("update-done").await;
     app.click("dismiss-update").await;
     app.click("about").await;
@@ -191,17 +270,17 @@ async fn the_installed_package_updates_itself_and_only_with_its_key() {
     app.click("about-close").await;
 
     // N+2 announced, its artifact tampered with, then signed by a stranger: refused.
-    let mut tampered = deb.clone();
+    let mut tampered = update.clone();
     let middle = tampered.len() / 2;
     tampered[middle] ^= 0x55;
     let refusals = [
         (tampered, "PASSERELLE_UPDATE_SIG_NEXT"),
-        (deb.clone(), "PASSERELLE_STRANGER_SIG_NEXT"),
+        (update.clone(), "PASSERELLE_STRANGER_SIG_NEXT"),
     ];
     let mut app = app;
     for (bytes, signature) in refusals {
-        let url = platform.host_artifact("passerelle-next.deb", bytes, pace);
-        platform.publish(&manifest("99.0.0", &url, &read(signature)));
+        let url = platform.host_artifact("Passerelle-next.AppImage", bytes, pace);
+        platform.publish(&manifest("99.0.0", target, &url, &read(signature), ""));
         app = app.restart(options()).await;
         app.wait_visible("sign-in").await;
         app.wait_text("update-text", |t| t.contains("99.0.0")).await;
@@ -213,26 +292,44 @@ async fn the_installed_package_updates_itself_and_only_with_its_key() {
             refused,
             "The update could not be verified, so it was not installed. Passerelle goes on as it was."
         );
-        assert_eq!(installed_version(), next, "{signature}: nothing installed");
+        assert_eq!(
+            std::fs::read(&program).unwrap(),
+            update,
+            "{signature}: nothing installed"
+        );
         assert!(app.is_visible("sign-in").await, "the app goes on as it was");
     }
     app.screenshot("update-refused").await;
+    assert_eq!(elevations(), "", "no privileged helper started");
+    app.close().await;
+}
 
-    // The school switches updates off and locks it: not one request to the feed.
-    let school = std::path::Path::new("/etc/passerelle/config.toml");
-    std::fs::create_dir_all(school.parent().unwrap()).unwrap();
-    std::fs::write(school, "updates = \"off\"\nlocked = [\"updates\"]\n").unwrap();
-    let asked = platform.feed_requests();
-    let app = app.restart(options()).await;
+/// The school switched updates off and locked it (`scripts/check-deb` wrote its file, as
+/// root): not one request goes to the feed.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the installed package and the school's file: scripts/check-deb runs it"]
+async fn a_school_that_switched_updates_off_sends_nothing_to_the_feed() {
+    let _turn = take_turn().await;
+    let school = std::fs::read_to_string("/etc/passerelle/config.toml").unwrap_or_default();
+    assert!(school.contains("updates = \"off\""), "{school}");
+    let port: u16 = env("PASSERELLE_DEMO_PORT").parse().expect("a port");
+    let platform = platform_on(port).await;
+    platform.publish(&manifest(
+        &env("PASSERELLE_UPDATE_VERSION"),
+        "linux-x86_64-deb",
+        &format!("{}/nothing", platform.auth_url()),
+        &read("PASSERELLE_UPDATE_DEB_SIG"),
+        "",
+    ));
+    let app = App::launch(as_a_learner(&env("PASSERELLE_INSTALLED"))).await;
     app.wait_visible("sign-in").await;
     // Three times as long as the first check waits.
     tokio::time::sleep(std::time::Duration::from_secs(10)).await;
     assert_eq!(
         platform.feed_requests(),
-        asked,
+        0,
         "updates off: the feed was asked"
     );
     assert!(!app.is_visible("update").await);
-    std::fs::remove_file(school).unwrap();
     app.close().await;
 }

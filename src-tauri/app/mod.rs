@@ -3,6 +3,8 @@
 //! the plugins, the window with its navigation guard, the page's channel as the machine's
 //! window, and one-line commands.
 
+#[cfg(target_os = "macos")]
+mod app_bundle;
 #[macro_use]
 pub mod command_names;
 mod commands;

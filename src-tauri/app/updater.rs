@@ -1,15 +1,16 @@
 //! Installs an update with Tauri's updater, for a copy that updates itself. The core chose
 //! the release, downloaded it, checked its signature and its kind; the plugin checks it
 //! again, with the same key and the version bound, and installs it as the bundle this copy
-//! came from expects (the AppImage replaced, the per-user installer, the `.app` replaced).
-//! A copy installed for the whole computer never gets here: nothing this module starts asks
-//! for an administrator.
+//! came from expects (the AppImage replaced, the per-user installer). A `.app` is replaced
+//! here (`app_bundle`): the plugin would ask for an administrator when a rename is refused.
+//! A copy installed for the whole computer never gets here, and is turned away again at
+//! the last moment: nothing this module starts asks for an administrator.
 
 use std::path::{Path, PathBuf};
 
 use passerelle_core::machine::Installer;
 use passerelle_core::settings::UpdateKey;
-use passerelle_core::update::install::Bundle;
+use passerelle_core::update::install::{Bundle, UpdatedBy};
 use passerelle_core::update::Release;
 use tauri::utils::config::BundleType;
 use tauri::utils::platform::bundle_type;
@@ -24,8 +25,12 @@ impl<R: Runtime> TauriInstaller<R> {
         // The plugin builds only with an endpoint, which `restore_update` never asks: every
         // request is the core's. A reserved name (RFC 2606), so that none could ever be made.
         let never_asked = "https://updates.invalid/".parse().expect("an address");
-        self.0
-            .updater_builder()
+        let mut builder = self.0.updater_builder();
+        // What it replaces is what was checked: the program `replaceable` looked at.
+        if let Some(program) = program(self.bundle()) {
+            builder = builder.executable_path(program);
+        }
+        builder
             .endpoints(vec![never_asked])
             .and_then(|b| b.pubkey(key).build())
             .and_then(|updater| updater.restore_update(release.manifest.clone()))
@@ -83,9 +88,18 @@ impl<R: Runtime> Installer for TauriInstaller<R> {
     }
 
     fn install(&self, release: &Release, bytes: &[u8], key: &UpdateKey) -> Result<(), String> {
-        self.restore(release, key.as_str())?
-            .install(bytes)
-            .map_err(|e| code(&e))
+        // Asked again now, however long ago the release was offered.
+        let bundle = self.bundle();
+        if bundle.updated_by(self.replaceable()) != UpdatedBy::Itself {
+            return Err("this copy is updated by the computer, not by itself".into());
+        }
+        let update = self.restore(release, key.as_str())?;
+        #[cfg(target_os = "macos")]
+        if bundle == Bundle::App {
+            let app = program(bundle).ok_or("the app's folder cannot be found")?;
+            return super::app_bundle::replace(&app, bytes);
+        }
+        update.install(bytes).map_err(|e| code(&e))
     }
 
     fn restart(&self) {

@@ -132,7 +132,7 @@ impl Machine {
         let mut state = State::new(phase, platform, config, startup.built_for.clone());
         state.version = startup.version.clone();
         state.last_use = (startup.clock)();
-        state.updates.note = Self::read_note(startup);
+        state.updates.note = Self::read_note(startup, state.config.merged.updates().ok());
         state
     }
 

@@ -1,13 +1,13 @@
 //! The app's state, as facts: where the learner is (one [`Phase`]), what covers it, the
 //! platform in use and the settings read. The view is derived from it (`view`), never the
-//! other way round: nothing here is a view type.
+//! other way round: nothing here is a view type. What the learner was told is a fact too
+//! ([`Message`], a name the page puts into words); and a code keeps its QR drawing once
+//! drawn, a memo of the code alone, so that deriving a view stays cheap.
 
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime};
 
 use tokio_util::sync::CancellationToken;
-
-use serde::{Deserialize, Serialize};
 
 use super::limits::Limits;
 use super::message::Message;
@@ -189,7 +189,7 @@ pub enum Stage {
 }
 
 /// What the window says once after an update: the version, and its notes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Note {
     pub version: String,
     pub notes: Option<String>,

@@ -20,6 +20,8 @@ use super::Machine;
 use crate::http::Http;
 use crate::settings::{UpdateKey, Updates};
 use crate::update::install::UpdatedBy;
+use crate::update::manifest::plain;
+use crate::update::verify::verify;
 use crate::update::{fetch, Release, UpdateError};
 
 /// The first check leaves the window's first seconds to the learner's session.
@@ -29,16 +31,34 @@ const EVERY: Duration = Duration::from_secs(24 * 3600);
 /// Far more than a note with the longest release notes takes.
 const NOTE_BYTES: u64 = 16 * 1024;
 
+/// The note as it waits in the learner's folder: the version installed, and its notes as
+/// they were signed, with their signature — checked again when read, since anything
+/// running as the learner could have written the file.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct NoteFile {
+    version: String,
+    notes: Option<String>,
+    notes_signature: Option<String>,
+}
+
 impl Machine {
     /// The note left for the version just installed, if this is that version: it stays
-    /// until the learner has read it (OK). One for another version (an install that did not
-    /// go through) goes.
-    pub(super) fn read_note(startup: &Startup) -> Option<Note> {
-        read_note(startup.update_note.as_deref()?, &startup.version)
+    /// until the learner has read it (OK), with its notes when `updates` has the key that
+    /// signed them. One for another version (an install that did not go through) goes.
+    pub(super) fn read_note(startup: &Startup, updates: Option<Updates>) -> Option<Note> {
+        let key = match updates {
+            Some(Updates::On { key, .. }) => Some(key),
+            _ => None,
+        };
+        read_note(
+            startup.update_note.as_deref()?,
+            &startup.version,
+            key.as_ref(),
+        )
     }
 }
 
-fn read_note(path: &Path, version: &str) -> Option<Note> {
+fn read_note(path: &Path, version: &str, key: Option<&UpdateKey>) -> Option<Note> {
     use std::io::Read;
     // The learner's own folder: read like any file from outside, within bounds.
     let mut bytes = Vec::new();
@@ -47,11 +67,19 @@ fn read_note(path: &Path, version: &str) -> Option<Note> {
         .take(NOTE_BYTES)
         .read_to_end(&mut bytes)
         .ok()?;
-    match serde_json::from_slice::<Note>(&bytes).ok() {
-        Some(note) if note.version == version => Some(Note {
-            notes: note.notes.as_deref().map(crate::update::manifest::plain),
-            ..note
-        }),
+    match serde_json::from_slice::<NoteFile>(&bytes).ok() {
+        Some(note) if note.version == version => {
+            let signed = match (&note.notes, &note.notes_signature, key, version.parse()) {
+                (Some(notes), Some(signature), Some(key), Ok(version)) => {
+                    verify(notes.as_bytes(), signature, key, &version).is_ok()
+                }
+                _ => false,
+            };
+            Some(Note {
+                notes: note.notes.as_deref().filter(|_| signed).map(plain),
+                version: note.version,
+            })
+        }
         _ => {
             let _ = std::fs::remove_file(path);
             None
@@ -251,9 +279,15 @@ impl Machine {
         let Some(path) = &self.0.startup.update_note else {
             return;
         };
-        let note = Note {
+        // The notes as signed, when they were found signed: checked again when read.
+        let signed = |name: &str| {
+            release.notes.as_ref()?;
+            release.manifest.get(name)?.as_str().map(str::to_owned)
+        };
+        let note = NoteFile {
             version: release.version.to_string(),
-            notes: release.notes.clone(),
+            notes: signed("notes"),
+            notes_signature: signed("notes_signature"),
         };
         if let Some(dir) = path.parent() {
             let _ = std::fs::create_dir_all(dir);

@@ -7,6 +7,7 @@
 //! wherever they came from; [`check_url`] is the one rule for addresses.
 
 mod address;
+pub mod apt;
 mod checked;
 mod error;
 mod key;

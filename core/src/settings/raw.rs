@@ -125,7 +125,7 @@ pub(super) fn toml_error(e: &toml::de::Error, text: &str, path: &Path) -> Config
 }
 
 /// The line where `key` is set, counting from 1.
-fn line_of(text: &str, key: &str) -> Option<usize> {
+pub(super) fn line_of(text: &str, key: &str) -> Option<usize> {
     text.lines()
         .position(|line| {
             line.trim_start()

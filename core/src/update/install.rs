@@ -70,7 +70,12 @@ impl Bundle {
             Bundle::Nsis => starts(b"MZ"),
             // The `.app`, as the bundler archives it: a gzip'd tar.
             Bundle::App => starts(&[0x1F, 0x8B]),
-            Bundle::Bare => elf || starts(b"MZ"),
+            // This system's kind of program.
+            Bundle::Bare if cfg!(windows) => starts(b"MZ"),
+            Bundle::Bare if cfg!(target_os = "macos") => {
+                starts(&[0xCF, 0xFA, 0xED, 0xFE]) || starts(&[0xCA, 0xFE, 0xBA, 0xBE])
+            }
+            Bundle::Bare => elf,
         }
     }
 }
@@ -134,8 +139,21 @@ mod tests {
         ] {
             assert_eq!(fitting(bundle), 1, "{bundle:?}");
         }
-        assert!(
-            Bundle::Bare.fits(&elf) && Bundle::Bare.fits(&appimage) && !Bundle::Bare.fits(&deb)
+        // A program as built: this system's kind only.
+        let macho = vec![0xCF, 0xFA, 0xED, 0xFE, 7, 0];
+        let program = if cfg!(windows) {
+            &nsis
+        } else if cfg!(target_os = "macos") {
+            &macho
+        } else {
+            &elf
+        };
+        assert!(Bundle::Bare.fits(program));
+        assert!(!Bundle::Bare.fits(&deb) && !Bundle::Bare.fits(&msi));
+        assert_eq!(
+            Bundle::Bare.fits(&nsis),
+            cfg!(windows),
+            "a Windows program elsewhere"
         );
         assert!(!Bundle::Deb.fits(b""));
     }

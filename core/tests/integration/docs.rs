@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use passerelle_core::settings::apt::parse_distribution;
 use passerelle_core::settings::policy::registry::{settings_of, RegistryValue, KEY, RECOMMENDED};
 use passerelle_core::settings::{Key, RawSettings, SchoolFile, Sources};
 
@@ -246,7 +247,9 @@ fn every_configuration_example_is_read_as_its_layer_reads_it() {
             let body = block.join("\n");
             let mut s = Sources::default();
             if first.contains("distribution.toml") {
-                s.build = RawSettings::parse(&body, path).unwrap_or_else(|e| panic!("{name}: {e}"));
+                let (build, _apt) =
+                    parse_distribution(&body, path).unwrap_or_else(|e| panic!("{name}: {e}"));
+                s.build = build;
             } else if first.contains("/etc/passerelle/config.toml") {
                 s.school = SchoolFile::parse(&body, path).unwrap_or_else(|e| panic!("{name}: {e}"));
             } else if first.contains("config.toml") {

@@ -49,8 +49,14 @@ pub fn free_port() -> u16 {
         .port()
 }
 
+/// Where screenshots go: `test-artifacts/screenshots`, or `PASSERELLE_ARTIFACTS` (a test
+/// run as another user, who cannot write in the project).
 pub fn artifacts() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("test-artifacts/screenshots");
+    let dir = std::env::var_os("PASSERELLE_ARTIFACTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("test-artifacts/screenshots")
+        });
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }

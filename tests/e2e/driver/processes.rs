@@ -42,17 +42,24 @@ pub async fn end_app(program: &Path, scratch: &Path) {
     }
 }
 
-/// The processes of `program` started with `scratch`'s folders.
+/// The processes of `program` started with `scratch`'s folders. The app is not dumpable
+/// (`app/hardening.rs`): for a user other than root its environment cannot be read, and
+/// its command line names the program instead (the installed tests run one at a time).
 #[cfg(target_os = "linux")]
 pub fn pids_of(program: &Path, scratch: &Path) -> Vec<String> {
+    use std::os::unix::ffi::OsStrExt;
     let marker = format!(
         "PASSERELLE_CONFIG={}",
         scratch.join("config.toml").display()
     );
-    let ours = |pid: &str| {
-        std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == program)
-            && std::fs::read(format!("/proc/{pid}/environ"))
-                .is_ok_and(|env| env.split(|b| *b == 0).any(|var| var == marker.as_bytes()))
+    let ours = |pid: &str| match std::fs::read(format!("/proc/{pid}/environ")) {
+        Ok(env) => {
+            std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == program)
+                && env.split(|b| *b == 0).any(|var| var == marker.as_bytes())
+        }
+        Err(_) => std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|line| {
+            line.split(|b| *b == 0).next() == Some(program.as_os_str().as_bytes())
+        }),
     };
     std::fs::read_dir("/proc")
         .unwrap()

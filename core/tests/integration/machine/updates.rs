@@ -309,35 +309,66 @@ async fn auto_downloads_quietly_and_installs_at_quit() {
     assert_eq!(*installer.restarts.lock().unwrap(), 0);
 }
 
+/// The app of `settings` (flags, build), with `dir`'s files.
+fn start_with(dir: tempfile::TempDir, Settings(flags, build): Settings) -> Harness {
+    start_in(
+        dir,
+        Setup {
+            build,
+            ..Setup::new(flags)
+        },
+    )
+}
+
 #[tokio::test(start_paused = true)]
 async fn after_the_restart_the_window_says_once_what_was_installed() {
     let platform = platform(fast_options()).await;
+    let signer = Signer::default();
+    let copy = || settings(&platform, "notify", &signer.pubkey());
+    let note_signed_by = |signer: &Signer| {
+        serde_json::json!({
+            "version": "0.1.0",
+            "notes": NOTES,
+            "notes_signature": signer.sign(NOTES.as_bytes(), "0.1.0"),
+        })
+        .to_string()
+    };
     let h = start(Setup::new(raw_settings(&platform)));
     let note = h.dir.path().join("updated.json");
-    std::fs::write(
-        &note,
-        r#"{"version":"0.1.0","notes":"Faster start.\nClearer messages."}"#,
-    )
-    .unwrap();
+    std::fs::write(&note, note_signed_by(&signer)).unwrap();
     drop(h.machine);
     // The harness starts version 0.1.0 with the note left in its folder.
-    let again = start_in(h.dir, Setup::new(raw_settings(&platform)));
+    let again = start_with(h.dir, copy());
     let view = again.until("the note", |v| v.update.is_some()).await;
     assert_eq!(
         view.update,
         Some(UpdateView::Updated {
             version: "0.1.0".into(),
-            notes: Some("Faster start.\nClearer messages.".into())
+            notes: Some(NOTES.into())
         })
     );
     assert!(view.actions.contains(&Action::DismissUpdate));
     again.machine.dismiss_update();
     assert_eq!(update(&again), None);
     assert!(!note.exists(), "read: not said again");
+    // Notes the copy's key did not sign — the file is the learner's, anything running as
+    // them could have written it — are not shown.
+    std::fs::write(&note, note_signed_by(&Signer::default())).unwrap();
+    drop(again.machine);
+    let again = start_with(again.dir, copy());
+    let view = again.until("the note", |v| v.update.is_some()).await;
+    assert_eq!(
+        view.update,
+        Some(UpdateView::Updated {
+            version: "0.1.0".into(),
+            notes: None
+        })
+    );
+    again.machine.dismiss_update();
     // A note for another version (an install that did not go through) is not shown.
     std::fs::write(&note, r#"{"version":"0.3.0","notes":null}"#).unwrap();
     drop(again.machine);
-    let third = start_in(again.dir, Setup::new(raw_settings(&platform)));
+    let third = start_with(again.dir, copy());
     third.signed_out().await;
     assert_eq!(update(&third), None);
     assert!(!note.exists());
