@@ -74,9 +74,13 @@ fn distribution() {
     std::fs::write(&out, raw.to_toml()).expect("write the built-in settings");
 }
 
-/// `gen/apt/sources/passerelle.sources` and `gen/apt/keyrings/` — the folders the `.deb`
-/// installs into `/etc/apt/sources.list.d` and `/usr/share/keyrings` — from the repository
-/// the distribution file names; empty when it names none. Written only when they change,
+/// The folders of `gen/apt`, which `tauri.conf.json` maps into the `.deb`.
+const FOLDERS: [&str; 3] = ["keyrings", "preferences", "sources"];
+
+/// `gen/apt/sources/passerelle.sources`, `gen/apt/preferences/passerelle` and
+/// `gen/apt/keyrings/` — the folders the `.deb` installs into `/etc/apt/sources.list.d`,
+/// `/etc/apt/preferences.d` and `/usr/share/keyrings` — from the repository the
+/// distribution file names; empty when it names none. Written only when they change,
 /// and watched: a build of another profile (a test run between two releases) that changed
 /// them has this build's script run again, so that a package never ships another build's.
 fn apt_files(apt: Option<&AptRepository>) {
@@ -93,12 +97,14 @@ fn apt_files(apt: Option<&AptRepository>) {
         files.push((Path::new("keyrings").join(name), key));
         let sources = apt.sources(&keyring).into_bytes();
         files.push((PathBuf::from("sources/passerelle.sources"), sources));
+        let preferences = apt.preferences().into_bytes();
+        files.push((PathBuf::from("preferences/passerelle"), preferences));
         println!(
             "cargo:warning=the .deb registers the APT repository {}",
             apt.url
         );
     }
-    let written: Vec<(PathBuf, Vec<u8>)> = ["keyrings", "sources"]
+    let written: Vec<(PathBuf, Vec<u8>)> = FOLDERS
         .iter()
         .flat_map(|dir| std::fs::read_dir(root.join(dir)).into_iter().flatten())
         .filter_map(|entry| {
@@ -108,11 +114,11 @@ fn apt_files(apt: Option<&AptRepository>) {
         })
         .collect();
     let same = written.len() == files.len() && files.iter().all(|file| written.contains(file));
-    if same && root.join("keyrings").is_dir() && root.join("sources").is_dir() {
+    if same && FOLDERS.iter().all(|dir| root.join(dir).is_dir()) {
         return;
     }
     let _ = std::fs::remove_dir_all(&root);
-    for dir in ["keyrings", "sources"] {
+    for dir in FOLDERS {
         std::fs::create_dir_all(root.join(dir)).expect("gen/apt");
     }
     for (path, bytes) in files {

@@ -13,6 +13,7 @@ fn command_line() -> (RawSettings, bool) {
     match read_command_line(lexopt::Parser::from_env()) {
         Ok(asked) => asked,
         Err(e) => {
+            app::console::attach();
             eprintln!("error: {e}\n\nFor more information, try '--help'.");
             std::process::exit(2)
         }
@@ -27,21 +28,39 @@ fn read_command_line(mut parser: lexopt::Parser) -> Result<(RawSettings, bool), 
         match arg {
             Long("show-settings") => show = true,
             Long("help") | Short('h') => {
+                app::console::attach();
                 print!("{}", help());
                 std::process::exit(0)
             }
             Long("version") | Short('V') => {
+                app::console::attach();
                 println!("passerelle {}", env!("CARGO_PKG_VERSION"));
                 std::process::exit(0)
             }
-            Long(name) => match Key::all().find(|key| key.flag() == name) {
-                Some(key) => flags.set(key, parser.value()?.string()?),
+            Long(name) => match flag_keys().find(|key| key.flag() == name) {
+                Some(key) => {
+                    let option = format!("--{name}");
+                    let value = parser.value()?.string()?;
+                    // `--auth-url --show-settings`: a flag where its value should be.
+                    if value.starts_with("--") {
+                        return Err(lexopt::Error::MissingValue {
+                            option: Some(option),
+                        });
+                    }
+                    flags.set(key, value)
+                }
                 None => return Err(Long(name).unexpected()),
             },
             arg => return Err(arg.unexpected()),
         }
     }
     Ok((flags, show))
+}
+
+/// The settings a flag may give: not where updates come from nor their key, which only the
+/// build or the school may name.
+fn flag_keys() -> impl Iterator<Item = Key> {
+    Key::all().filter(|key| !key.is_the_distributors())
 }
 
 /// `--help`'s text: every flag, with what it sets.
@@ -51,7 +70,7 @@ fn help() -> String {
          Usage: passerelle [OPTIONS]\n\nOptions:\n      --show-settings\n          \
          Print every setting in force, where it comes from and whether it is locked, then quit\n",
     );
-    for key in Key::all() {
+    for key in flag_keys() {
         text.push_str(&format!(
             "      --{} <VALUE>\n          {}\n",
             key.flag(),
@@ -79,6 +98,11 @@ fn show_settings(launch: &Launch) -> ! {
 
 fn main() {
     app::hardening::keep_the_session_in();
+    // Asked to evaluate a PAC file, in a process of its own, by the app itself: nothing else.
+    #[cfg(target_os = "linux")]
+    if std::env::var_os(passerelle::core::http::proxy::PAC_REQUEST).is_some() {
+        passerelle::core::http::proxy::serve_pac_request();
+    }
     #[cfg(target_os = "linux")]
     app::engine::lean_webview();
     // Everything the app writes — settings, logs, caches — is the learner's alone.

@@ -268,3 +268,34 @@ async fn a_downloaded_update_installs_when_the_learner_quits_not_when_the_sessio
     let installed = installer.installed.lock().unwrap().clone();
     assert_eq!(installed, vec![("9.0.0".to_owned(), artifact.len())]);
 }
+
+/// A PAC file runs in a process of the app's own program, asked with its request: killed
+/// past its time, its memory bounded, whatever the script does; the app only reads the
+/// answer.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_pac_file_runs_apart_within_bounds() {
+    use passerelle::core::http::proxy::apart::evaluate_apart;
+    let program = std::path::Path::new(env!("CARGO_BIN_EXE_passerelle"));
+    let url = url::Url::parse("https://platform.example/secret?x=1").unwrap();
+    let evaluate = |script: &str| evaluate_apart(program, script, &url);
+    assert_eq!(
+        evaluate("function FindProxyForURL(u, h) { return 'PROXY ' + h + ':3128; ' + u; }")
+            .unwrap(),
+        "PROXY platform.example:3128; https://platform.example/"
+    );
+    for (greedy, what) in [
+        ("function FindProxyForURL(u, h) { for (;;) {} }", "forever"),
+        (
+            "function FindProxyForURL(u, h) { var a = []; for (;;) a.push(new Float64Array(1 << 20).fill(1)); }",
+            "all the memory",
+        ),
+    ] {
+        let started = std::time::Instant::now();
+        assert!(evaluate(greedy).is_err(), "{what}");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(8),
+            "{what}: stopped in time"
+        );
+    }
+}

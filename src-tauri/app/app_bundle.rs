@@ -4,7 +4,7 @@
 //! rename is refused, and then moves a folder the learner owns into place as root: here a
 //! refusal ends the update, and the app goes on as it was.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 /// Replaces the bundle at `app` with the one `archive` holds (a gzip'd tar of `Name.app/…`,
 /// as the bundler makes it, already verified).
@@ -15,40 +15,41 @@ pub fn replace(app: &Path, archive: &[u8]) -> Result<(), String> {
         .prefix(".passerelle-update-")
         .tempdir_in(folder)
         .map_err(|e| format!("a folder beside the app: {e}"))?;
-    let new = staging.path().join("new.app");
-    unpack(archive, &new)?;
+    let new = unpack(archive, staging.path())?;
     let old = staging.path().join("old.app");
     std::fs::rename(app, &old).map_err(|e| format!("the app cannot be moved: {e}"))?;
     if let Err(e) = std::fs::rename(&new, app) {
-        // Put back as it was; the staging folder, and what it holds, goes when dropped.
-        let _ = std::fs::rename(&old, app);
+        // Put back as it was. Were that refused too, the staging folder stays: it holds
+        // the only copy of the app.
+        if std::fs::rename(&old, app).is_err() {
+            let kept = staging.keep();
+            return Err(format!(
+                "the update cannot be put in place ({e}); the app is kept in {}",
+                kept.display()
+            ));
+        }
         return Err(format!("the update cannot be put in place: {e}"));
     }
     Ok(())
 }
 
-/// The archive's bundle, its top folder's contents written into `into`.
-fn unpack(archive: &[u8], into: &Path) -> Result<(), String> {
+/// The archive unpacked into `into` — never out of it, through `..` or a link, as the tar
+/// crate's `unpack` guards — and the one bundle it holds.
+fn unpack(archive: &[u8], into: &Path) -> Result<PathBuf, String> {
     let unreadable = |e: std::io::Error| format!("the archive cannot be read: {e}");
-    std::fs::create_dir(into).map_err(unreadable)?;
     let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(archive));
     tar.set_preserve_permissions(true);
-    for entry in tar.entries().map_err(unreadable)? {
-        let mut entry = entry.map_err(unreadable)?;
-        let path = entry.path().map_err(unreadable)?.into_owned();
-        // `Name.app/Contents/…`: below the top folder, and never out of it.
-        let inside: PathBuf = path.components().skip(1).collect();
-        if path
-            .components()
-            .any(|c| !matches!(c, Component::Normal(_)))
-        {
-            return Err(format!("the archive names {}", path.display()));
-        }
-        let to = into.join(&inside);
-        if let Some(parent) = to.parent() {
-            std::fs::create_dir_all(parent).map_err(unreadable)?;
-        }
-        entry.unpack(&to).map_err(unreadable)?;
+    tar.unpack(into).map_err(unreadable)?;
+    let bundles: Vec<PathBuf> = std::fs::read_dir(into)
+        .map_err(unreadable)?
+        .filter_map(|entry| Some(entry.ok()?.path()))
+        .filter(|path| {
+            path.extension().is_some_and(|e| e == "app")
+                && std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir())
+        })
+        .collect();
+    match bundles.as_slice() {
+        [bundle] => Ok(bundle.clone()),
+        _ => Err("the archive does not hold one .app".into()),
     }
-    Ok(())
 }

@@ -1,7 +1,8 @@
 //! The machine's two ports, as Tauri provides them: the page's channel is where views go,
-//! and the desktop is tauri-plugin-opener, the clipboard and native dialogs, from Rust only.
-//! On Linux the clipboard is GTK's own, which the window already runs on (and which speaks
-//! Wayland's clipboard as GNOME has it); elsewhere tauri-plugin-clipboard-manager's.
+//! and the desktop is the browser, the clipboard and native dialogs, from Rust only. On
+//! Linux the browser is started by the launchers tauri-plugin-opener uses, and the
+//! clipboard is GTK's own, which the window already runs on (and which speaks Wayland's
+//! clipboard as GNOME has it); elsewhere the opener's and the clipboard manager's plugins.
 
 use std::sync::Mutex;
 

@@ -52,6 +52,8 @@ impl Launch {
                 clock: Arc::new(passerelle_core::awake::since_boot),
                 network: Network {
                     proxies: Proxies::of_this_system(),
+                    // A PAC file runs in a process of its own: this program's (see main.rs).
+                    pac_program: std::env::current_exe().ok(),
                     ..Network::default()
                 },
                 // Both set once the app is built: its bundle's version, Tauri's updater.

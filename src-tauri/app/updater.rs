@@ -96,6 +96,8 @@ impl<R: Runtime> Installer for TauriInstaller<R> {
         let update = self.restore(release, key.as_str())?;
         #[cfg(target_os = "macos")]
         if bundle == Bundle::App {
+            // Checked by the plugin too, as its own install would.
+            update.verify(bytes).map_err(|e| code(&e))?;
             let app = program(bundle).ok_or("the app's folder cannot be found")?;
             return super::app_bundle::replace(&app, bytes);
         }
@@ -113,8 +115,17 @@ fn program(bundle: Bundle) -> Option<PathBuf> {
     let exe = std::env::current_exe().ok()?;
     match bundle {
         Bundle::AppImage => std::env::var_os("APPIMAGE").map(PathBuf::from),
-        // `Passerelle.app/Contents/MacOS/passerelle`.
-        Bundle::App => exe.ancestors().nth(3).map(Path::to_path_buf),
+        // `Passerelle.app/Contents/MacOS/passerelle`, as the system resolves it: nothing
+        // else is a bundle to replace.
+        Bundle::App => {
+            let exe = exe.canonicalize().ok()?;
+            let names: Vec<_> = exe.ancestors().skip(1).take(3).collect();
+            let laid_out = names.len() == 3
+                && names[0].file_name()? == "MacOS"
+                && names[1].file_name()? == "Contents"
+                && names[2].extension()? == "app";
+            laid_out.then(|| names[2].to_path_buf())
+        }
         _ => Some(exe),
     }
 }

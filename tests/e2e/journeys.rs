@@ -55,7 +55,11 @@ async fn sign_in_through_the_browser_and_see_the_profile() {
         "the desktop was asked to open the verification page, in a browser that inherits none \
          of the webview's engine settings"
     );
-    assert_eq!(app.clipboard().await, code, "the code copied, as the button says");
+    assert_eq!(
+        app.clipboard().await,
+        code,
+        "the code copied, as the button says"
+    );
 
     // The learner's browser: the link filled in the code; the learner types it anyway, as
     // they read it on the screen — a space wherever two characters stand further apart than

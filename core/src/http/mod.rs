@@ -37,6 +37,9 @@ pub struct Network {
     pub proxies: Proxies,
     /// DER certificates of authorities trusted besides the system's.
     pub extra_roots: Vec<Vec<u8>>,
+    /// The program a PAC file is evaluated by, in a process of its own: the app's, asked
+    /// with `proxy::PAC_REQUEST`. None: in this process (the tests).
+    pub pac_program: Option<std::path::PathBuf>,
 }
 
 /// An HTTP status, as every request reads it.
@@ -84,7 +87,11 @@ impl Http {
         #[cfg(not(target_os = "macos"))]
         let _ = rustls::crypto::ring::default_provider().install_default();
         Ok(Self {
-            ways: Ways::new(&network.proxies, network.timeouts),
+            ways: Ways::new(
+                &network.proxies,
+                network.timeouts,
+                network.pac_program.clone(),
+            ),
             network: network.clone(),
             clients: Mutex::default(),
             #[cfg(not(target_os = "macos"))]

@@ -4,6 +4,7 @@
 //! evaluated means directly, and the log says so.
 
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -15,10 +16,10 @@ use crate::sync::LockAnyway;
 
 /// How long a PAC file that could not be fetched is not asked again.
 const RETRY_PAC: Duration = Duration::from_secs(300);
-/// How long the system's answer for an origin is kept: its automatic configuration (WPAD's
-/// detection above all) can take seconds where the network has none, and a sign-in asks the
-/// platform every few seconds.
-const KEEP_SYSTEM_ANSWER: Duration = Duration::from_secs(300);
+/// How long the way found for an origin by automatic configuration is kept: the system's
+/// (WPAD's detection above all) can take seconds where the network has none, a PAC file is
+/// evaluated in a process of its own, and a sign-in asks the platform every few seconds.
+const KEEP_ANSWER: Duration = Duration::from_secs(300);
 
 /// The way to each address, as found when the first request was made.
 pub enum Ways {
@@ -28,10 +29,35 @@ pub enum Ways {
         desktop: Box<Desktop>,
         pac: tokio::sync::Mutex<Option<Fetched>>,
         timeouts: Timeouts,
+        /// Where a PAC file is evaluated: this program, in a process of its own (the app);
+        /// none, in this process (the tests).
+        pac_program: Option<PathBuf>,
+        answers: Answers,
     },
-    /// The system's own resolver (WinHTTP, CFNetwork), and its answers by origin.
+    /// The system's own resolver (WinHTTP, CFNetwork), and its answers.
     #[cfg_attr(not(any(windows, target_os = "macos")), allow(dead_code))]
-    System(std::sync::Mutex<HashMap<String, (Instant, Route)>>),
+    System(Answers),
+}
+
+/// The ways automatic configuration found, by origin, for [`KEEP_ANSWER`].
+#[derive(Default)]
+pub struct Answers(std::sync::Mutex<HashMap<String, (Instant, Route)>>);
+
+impl Answers {
+    /// The way to `url`'s origin, kept, or found by `find` and kept.
+    async fn kept_or(&self, url: &Url, find: impl std::future::Future<Output = Route>) -> Route {
+        let origin = url.origin().ascii_serialization();
+        let kept = self.0.lock_anyway().get(&origin).cloned();
+        match kept {
+            Some((at, route)) if at.elapsed() < KEEP_ANSWER => route,
+            _ => {
+                let route = find.await;
+                let found = (Instant::now(), route.clone());
+                self.0.lock_anyway().insert(origin, found);
+                route
+            }
+        }
+    }
 }
 
 /// A PAC file as fetched: its text, or why not, and when.
@@ -41,11 +67,13 @@ pub struct Fetched {
 }
 
 impl Ways {
-    pub fn new(proxies: &Proxies, timeouts: Timeouts) -> Self {
+    pub fn new(proxies: &Proxies, timeouts: Timeouts, pac_program: Option<PathBuf>) -> Self {
         let desktop = |desktop| Ways::Desktop {
             desktop: Box::new(desktop),
             pac: tokio::sync::Mutex::new(None),
             timeouts,
+            pac_program: pac_program.clone(),
+            answers: Answers::default(),
         };
         match proxies {
             Proxies::Direct => Ways::Direct,
@@ -77,6 +105,8 @@ impl Ways {
                 desktop,
                 pac,
                 timeouts,
+                pac_program,
+                answers,
             } => match desktop.as_ref() {
                 Desktop::None => Route::Direct,
                 Desktop::Manual(manual) => manual.route(url),
@@ -85,23 +115,11 @@ impl Ways {
                     let pac_url = pac_url
                         .clone()
                         .unwrap_or_else(|| Url::parse(super::proxy::WPAD).expect("an address"));
-                    by_pac(pac, &pac_url, url, *timeouts).await
+                    let found = by_pac(pac, &pac_url, url, *timeouts, pac_program.as_deref());
+                    answers.kept_or(url, found).await
                 }
             },
-            Ways::System(known) => {
-                let origin = url.origin().ascii_serialization();
-                let kept = known.lock_anyway().get(&origin).cloned();
-                match kept {
-                    Some((at, route)) if at.elapsed() < KEEP_SYSTEM_ANSWER => route,
-                    _ => {
-                        let route = system_route(url).await;
-                        known
-                            .lock_anyway()
-                            .insert(origin, (Instant::now(), route.clone()));
-                        route
-                    }
-                }
-            }
+            Ways::System(answers) => answers.kept_or(url, system_route(url)).await,
         }
     }
 }
@@ -135,6 +153,7 @@ async fn by_pac(
     pac_url: &Url,
     url: &Url,
     timeouts: Timeouts,
+    program: Option<&Path>,
 ) -> Route {
     let origin = crate::settings::origin_of(pac_url);
     let script = {
@@ -160,10 +179,12 @@ async fn by_pac(
     };
     #[cfg(target_os = "linux")]
     {
-        let target = url.clone();
-        let answer =
-            tokio::task::spawn_blocking(move || super::proxy::pac::evaluate(&script, &target))
-                .await;
+        let (target, program) = (url.clone(), program.map(Path::to_path_buf));
+        let answer = tokio::task::spawn_blocking(move || match program {
+            Some(program) => super::proxy::apart::evaluate_apart(&program, &script, &target),
+            None => super::proxy::pac::evaluate(&script, &target),
+        })
+        .await;
         match answer {
             Ok(Ok(answer)) => super::proxy::route_of_pac_answer(&answer),
             Ok(Err(why)) => {

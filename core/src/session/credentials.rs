@@ -147,12 +147,14 @@ impl Entry for Credential {
         if let Some(secret) = secret_at(&self.target)? {
             return Ok(Some(secret));
         }
-        // Kept by an earlier version, roaming: from now on, on this computer only.
+        // Kept by an earlier version, roaming: from now on, on this computer only. Should
+        // that fail, the session is still read, and `delete` removes both.
         let Some(secret) = secret_at(&self.roaming)? else {
             return Ok(None);
         };
-        self.set(&secret)?;
-        delete_at(&self.roaming)?;
+        if let Err(e) = self.set(&secret).and_then(|()| delete_at(&self.roaming)) {
+            tracing::warn!(error = %e, "a roaming session could not be moved to this computer");
+        }
         Ok(Some(secret))
     }
 

@@ -95,16 +95,21 @@ pub struct Keychain {
 impl Keychain {
     /// The entry for the platform at `auth_url` under `service`: two platforms, two entries.
     pub fn for_platform(service: &str, auth_url: &Url) -> Result<Self, VaultError> {
+        Self::named(service, auth_url.as_str())
+    }
+
+    /// The entry `name` under `service`, as it is named there.
+    fn named(service: &str, name: &str) -> Result<Self, VaultError> {
         Ok(Self {
             service: service.to_owned(),
-            platform: auth_url.to_string(),
-            entry: entry(service, auth_url.as_str())?,
+            platform: name.to_owned(),
+            entry: entry(service, name)?,
         })
     }
 
     /// Every platform's entry with a session kept under `service`: those the list names,
     /// and those the keychain finds under the service where it can search (Linux, Windows),
-    /// listed or not — an earlier version's among them.
+    /// listed or not — an earlier version's among them — each by the name it has there.
     pub fn remembered(service: &str) -> Result<Vec<Keychain>, VaultError> {
         let mut platforms = listed(entry(service, INDEX)?.as_ref())?;
         platforms.extend(found_under(service)?);
@@ -113,8 +118,7 @@ impl Keychain {
         platforms
             .iter()
             .filter(|p| *p != INDEX)
-            .filter_map(|p| Url::parse(p).ok())
-            .map(|url| Keychain::for_platform(service, &url))
+            .map(|name| Keychain::named(service, name))
             .collect()
     }
 }

@@ -128,7 +128,9 @@ impl AptRepository {
             )
         };
         let extension = if key.starts_with(b"-----BEGIN PGP PUBLIC KEY BLOCK-----") {
-            let secret = key.windows(11).any(|w| w == b"PRIVATE KEY");
+            let secret = key
+                .windows(10)
+                .any(|w| w == b"PRIVATE KE" || w == b"SECRET KEY");
             if secret {
                 return Err(not_public());
             }
@@ -140,6 +142,18 @@ impl AptRepository {
             return Err(not_public());
         };
         Ok((key, format!("{KEYRING}.{extension}")))
+    }
+
+    /// What apt may take from it: Passerelle alone. The key that signs the repository could
+    /// sign any package; pinned so, a package of another name, whatever its version, is
+    /// never installed from there.
+    pub fn preferences(&self) -> String {
+        let origin = self.url.host_str().unwrap_or_default();
+        format!(
+            "# Only Passerelle from its platform's repository (added by the passerelle package).\n\
+             Package: *\nPin: origin \"{origin}\"\nPin-Priority: -1\n\n\
+             Package: passerelle\nPin: origin \"{origin}\"\nPin-Priority: 500\n"
+        )
     }
 
     /// Its sources entry (deb822), signed by the key at `keyring`.
@@ -154,9 +168,11 @@ impl AptRepository {
     }
 }
 
-/// Whether binary OpenPGP data is packets, one after the other, none of them a secret key
-/// or subkey (tags 5 and 7). Lengths as RFC 4880 §4.2 has them; what a keyring never
-/// holds (partial or indeterminate lengths) is refused.
+/// Whether binary OpenPGP data is packets, one after the other, each of a kind a public
+/// keyring holds (signatures, public keys and subkeys, trust, user ids and attributes:
+/// never a secret key, nor anything compressed or encrypted that could hide one). Lengths
+/// as RFC 4880 §4.2 has them; what a keyring never holds (partial or indeterminate lengths)
+/// is refused.
 fn packets_are_public(mut data: &[u8]) -> bool {
     let number = |bytes: &[u8]| bytes.iter().fold(0usize, |n, b| (n << 8) | usize::from(*b));
     while let Some(&first) = data.first() {
@@ -191,7 +207,7 @@ fn packets_are_public(mut data: &[u8]) -> bool {
                 None => return false,
             }
         };
-        if matches!(tag, 5 | 7) {
+        if !matches!(tag, 2 | 6 | 12 | 13 | 14 | 17) {
             return false;
         }
         match header.checked_add(length).and_then(|end| data.get(end..)) {
@@ -218,6 +234,12 @@ mod tests {
         )
         .unwrap();
         assert_eq!(apt.key, Path::new("/build/archive.asc"));
+        assert_eq!(
+            apt.preferences(),
+            "# Only Passerelle from its platform's repository (added by the passerelle package).\n\
+             Package: *\nPin: origin \"packages.moncampus.fr\"\nPin-Priority: -1\n\n\
+             Package: passerelle\nPin: origin \"packages.moncampus.fr\"\nPin-Priority: 500\n"
+        );
         assert_eq!(
             apt.sources("/usr/share/keyrings/passerelle-archive-keyring.asc"),
             "# Passerelle's updates, from its platform's repository (added by the passerelle package).\n\
@@ -309,6 +331,14 @@ mod tests {
         // format, tag 7, two bytes): refused; the public packet alone, or with a user id
         // (tag 13), is a keyring.
         assert!(with(&[0x98, 2, 4, 0, 0xC7, 2, 4, 0]).is_err());
+        assert!(
+            with(&[0x98, 2, 4, 0, 0xC8, 1, 0]).is_err(),
+            "compressed: could hide one"
+        );
+        assert!(with(
+            b"-----BEGIN PGP PUBLIC KEY BLOCK-----\n-----BEGIN PGP SECRET KEY BLOCK-----"
+        )
+        .is_err());
         assert!(with(&[0x98, 2, 4, 0]).is_ok());
         assert!(with(&[0x98, 2, 4, 0, 0xCD, 1, b'a']).is_ok());
         assert!(with(&[0x98, 9, 4]).is_err(), "cut short");

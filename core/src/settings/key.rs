@@ -148,7 +148,7 @@ impl Key {
 
     /// Where updates come from and the key they are signed with: only the build's or the
     /// school's, never a learner's layer — what runs as the learner must not be able to
-    /// have a package of its own installed through an administrator's prompt.
+    /// have a copy install an update signed by a key of its own.
     pub fn is_the_distributors(self) -> bool {
         matches!(self, Key::UpdateUrl | Key::UpdatePubkey)
     }

@@ -38,6 +38,7 @@ extern "C" {
     fn JSContextGetGlobalObject(context: GlobalContext) -> Object;
     fn JSStringCreateWithUTF8CString(text: *const c_char) -> JsString;
     fn JSStringRelease(text: JsString);
+    fn JSStringGetLength(text: JsString) -> usize;
     fn JSStringGetMaximumUTF8CStringSize(text: JsString) -> usize;
     fn JSStringGetUTF8CString(text: JsString, buffer: *mut c_char, size: usize) -> usize;
     fn JSEvaluateScript(
@@ -67,8 +68,8 @@ extern "C" {
     );
 }
 
-/// A JavaScript string made from `text` (up to a NUL, which no caller's text holds),
-/// released when dropped.
+/// A JavaScript string made from `text`, its NULs left out (the C API reads up to the
+/// first), released when dropped.
 struct Text(JsString);
 
 impl Text {
@@ -78,18 +79,26 @@ impl Text {
         Self(unsafe { JSStringCreateWithUTF8CString(text.as_ptr()) })
     }
 
-    /// Its characters, as UTF-8.
-    fn read(&self) -> String {
-        // SAFETY: the buffer is as large as the engine says the text may take.
+    /// Its characters, as UTF-8; none past [`LONGEST`], which no answer of a PAC file
+    /// needs (a script can build a string of a billion characters in a fraction of a second).
+    fn read(&self) -> Option<String> {
+        // SAFETY: the length is checked first; the buffer is as large as the engine says
+        // the text may take.
         unsafe {
+            if JSStringGetLength(self.0) > LONGEST {
+                return None;
+            }
             let size = JSStringGetMaximumUTF8CStringSize(self.0);
             let mut buffer = vec![0u8; size.max(1)];
             let written = JSStringGetUTF8CString(self.0, buffer.as_mut_ptr().cast(), size);
             buffer.truncate(written.saturating_sub(1));
-            String::from_utf8_lossy(&buffer).into_owned()
+            Some(String::from_utf8_lossy(&buffer).into_owned())
         }
     }
 }
+
+/// The longest text read from a script, in characters.
+const LONGEST: usize = 4096;
 
 impl Drop for Text {
     fn drop(&mut self) {
@@ -136,7 +145,7 @@ impl Context {
         if exception.is_null() {
             Ok(())
         } else {
-            Err(self.text_of(exception))
+            Err(self.text_of(exception).unwrap_or_else(|e| e))
         }
     }
 
@@ -156,23 +165,23 @@ impl Context {
             )
         };
         if value.is_null() || !exception.is_null() {
-            return Err(self.text_of(exception));
+            return Err(self.text_of(exception).unwrap_or_else(|e| e));
         }
-        Ok(self.text_of(value))
+        self.text_of(value)
     }
 
-    /// A value as JavaScript's `String(value)` writes it.
-    fn text_of(&self, value: Value) -> String {
+    /// A value as JavaScript's `String(value)` writes it; or why it cannot be read.
+    fn text_of(&self, value: Value) -> Result<String, String> {
         if value.is_null() {
-            return "stopped".into();
+            return Err("stopped".into());
         }
         let mut exception: Value = std::ptr::null();
         // SAFETY: a live context and value; the copy is ours to release.
         let text = unsafe { JSValueToStringCopy(self.context, value, &mut exception) };
         if text.is_null() {
-            return "a value that cannot be written".into();
+            return Err("a value that cannot be written".into());
         }
-        Text(text).read()
+        Text(text).read().ok_or_else(|| "a text too long".into())
     }
 }
 
@@ -186,7 +195,9 @@ impl Drop for Context {
     }
 }
 
-/// The first argument of a call as text, for a function of ours.
+/// The first argument of a call as text, for a function of ours: `Ok(None)` when there is
+/// none or it is too long; `Err` with what its conversion threw — or its stop, when the
+/// time ran out in it — for the function to throw on, never to swallow.
 ///
 /// # Safety
 /// `arguments` holds `count` values of the live `context`.
@@ -194,13 +205,24 @@ pub unsafe fn first_argument(
     context: GlobalContext,
     count: usize,
     arguments: *const Value,
-) -> Option<String> {
+) -> Result<Option<String>, Value> {
     if count == 0 || arguments.is_null() {
-        return None;
+        return Ok(None);
     }
     let mut exception: Value = std::ptr::null();
     let text = JSValueToStringCopy(context, *arguments, &mut exception);
-    (!text.is_null()).then(|| Text(text).read())
+    if text.is_null() || !exception.is_null() {
+        return Err(exception);
+    }
+    Ok(Text(text).read())
+}
+
+/// An exception for a function of ours to throw, saying `why`.
+///
+/// # Safety
+/// `context` is live.
+pub unsafe fn error(context: GlobalContext, why: &str) -> Value {
+    JSValueMakeString(context, Text::new(why).0)
 }
 
 /// `text` as a JavaScript string of `context`, or `undefined`.

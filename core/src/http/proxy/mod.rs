@@ -6,6 +6,8 @@
 //! the system's configuration on macOS. An address on this computer never goes through a
 //! proxy; a PAC that cannot be fetched or evaluated means directly, said in the log.
 
+#[cfg(target_os = "linux")]
+pub mod apart;
 mod desktop;
 mod env;
 mod exceptions;
@@ -29,6 +31,8 @@ use std::sync::Arc;
 
 use url::Url;
 
+#[cfg(target_os = "linux")]
+pub use apart::{serve_request as serve_pac_request, REQUEST as PAC_REQUEST};
 pub use desktop::{Desktop, Manual, WPAD};
 pub use env::EnvProxies;
 pub use exceptions::Exceptions;

@@ -4,7 +4,7 @@
 //! helpers, and a time limit. (Windows and macOS give the PAC to the system's own resolver.)
 
 use std::net::{IpAddr, ToSocketAddrs, UdpSocket};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use url::Url;
 
@@ -83,14 +83,20 @@ function dateRange() {
 function alert() {}
 "#;
 
-/// What `script` answers for `url` (`"PROXY proxy:3128; DIRECT"`), or why it could not.
+/// What `script` answers for `url` (`"PROXY proxy:3128; DIRECT"`), or why it could not. In
+/// this process: the app runs it in one of its own (`apart`), which also bounds its memory.
 pub fn evaluate(script: &str, url: &Url) -> Result<String, String> {
     let host = url.host_str().unwrap_or_default().to_owned();
     // As browsers give it: no path nor query for https, which a PAC file need not see.
-    let shown = match url.scheme() {
-        "https" => format!("https://{}/", url.authority()),
+    let shown = match (url.scheme(), url.port()) {
+        ("https", Some(port)) => format!("https://{host}:{port}/"),
+        ("https", None) => format!("https://{host}/"),
         _ => url.as_str().to_owned(),
     };
+    BUDGET.set(Budget {
+        until: Instant::now() + TIME,
+        lookups: LOOKUPS,
+    });
     let context = Context::new(TIME)?;
     context.define("__resolve", resolve)?;
     context.define("myIpAddress", my_ip)?;
@@ -103,25 +109,68 @@ pub fn evaluate(script: &str, url: &Url) -> Result<String, String> {
     }
     // The address and the host as string literals: JSON's are JavaScript's.
     let quoted = |text: &str| serde_json::to_string(text).unwrap_or_default();
-    let call = format!("FindProxyForURL({}, {})", quoted(&shown), quoted(&host));
+    let call = format!(
+        "String(FindProxyForURL({}, {}))",
+        quoted(&shown),
+        quoted(&host)
+    );
     context
         .evaluate(&call)
         .map_err(|e| format!("FindProxyForURL failed: {e}"))
 }
 
-/// `__resolve(host)`, as the engine calls it.
+/// Most names a PAC file may look up for one address.
+const LOOKUPS: u32 = 16;
+
+/// What an evaluation may still spend, beyond the engine's own limit (which counts the
+/// time the script runs, not the time our functions wait for the system's resolver).
+#[derive(Clone, Copy)]
+struct Budget {
+    until: Instant,
+    lookups: u32,
+}
+
+thread_local! {
+    static BUDGET: std::cell::Cell<Budget> = std::cell::Cell::new(Budget {
+        until: Instant::now(),
+        lookups: 0,
+    });
+}
+
+/// `__resolve(host)`, as the engine calls it: throws what converting its argument threw
+/// (the engine's stop included, which must not be swallowed), and once the evaluation's
+/// time or lookups are spent.
 unsafe extern "C" fn resolve(
     context: *mut std::ffi::c_void,
     _: *mut std::ffi::c_void,
     _: *mut std::ffi::c_void,
     count: usize,
     arguments: *const *const std::ffi::c_void,
-    _: *mut *const std::ffi::c_void,
+    exception: *mut *const std::ffi::c_void,
 ) -> *const std::ffi::c_void {
-    // SAFETY: as the engine calls a function: its live context and its arguments.
+    // SAFETY: as the engine calls a function: its live context, its arguments, and where
+    // an exception goes.
     unsafe {
-        let address = jsc::first_argument(context, count, arguments).and_then(dns_resolve);
-        jsc::string_or_undefined(context, address.as_deref())
+        let budget = BUDGET.get();
+        if budget.lookups == 0 || Instant::now() > budget.until {
+            *exception = jsc::error(context, "the PAC file looks up too much, or for too long");
+            return std::ptr::null();
+        }
+        BUDGET.set(Budget {
+            lookups: budget.lookups - 1,
+            ..budget
+        });
+        match jsc::first_argument(context, count, arguments) {
+            Ok(name) => jsc::string_or_undefined(context, name.and_then(dns_resolve).as_deref()),
+            Err(thrown) => {
+                *exception = if thrown.is_null() {
+                    jsc::error(context, "stopped")
+                } else {
+                    thrown
+                };
+                std::ptr::null()
+            }
+        }
     }
 }
 
@@ -209,6 +258,23 @@ mod tests {
         // Strings past any length the engine holds: its own error, not the app's end.
         let greedy = "function FindProxyForURL(u, h) { var s = 'x'; for (;;) s += s; }";
         assert!(answer(greedy, "https://x.example/").is_err());
+        // The engine's stop, met while our function converts its argument, is not swallowed:
+        // the script does not run on without a limit.
+        let escape = "function FindProxyForURL(u, h) {
+            try { dnsResolve({ toString: function () { for (;;) {} } }); } catch (e) {}
+            for (;;) {}
+        }";
+        let started = std::time::Instant::now();
+        assert!(answer(escape, "https://x.example/").is_err());
+        assert!(started.elapsed() < Duration::from_secs(10), "stopped");
+        // Lookups are counted: a PAC file cannot have the resolver asked without end.
+        let lookups = "function FindProxyForURL(u, h) { for (;;) dnsResolve('localhost'); }";
+        assert!(answer(lookups, "https://x.example/")
+            .unwrap_err()
+            .contains("looks up too much"));
+        // An answer too long to be one.
+        let long = "function FindProxyForURL(u, h) { var s = 'PROXY a:1;'; while (s.length < 1e6) s += s; return s; }";
+        assert!(answer(long, "https://x.example/").is_err());
         let thrown = "function FindProxyForURL(u, h) { throw new Error('no way'); }";
         assert!(answer(thrown, "https://x.example/")
             .unwrap_err()

@@ -46,7 +46,7 @@ pub struct Descriptor {
 /// Whether `sid` is an administrator's account of a machine or a domain — its built-in
 /// Administrator (RID 500), the Domain Admins (512) or the Enterprise Admins (519) — which
 /// no ordinary user can be: a file an administrator copied keeps them as its owner.
-fn is_administrators(sid: &str) -> bool {
+fn is_an_administrator_account(sid: &str) -> bool {
     let Some(sub) = sid.strip_prefix("S-1-5-21-") else {
         return false;
     };
@@ -61,7 +61,8 @@ fn is_administrators(sid: &str) -> bool {
 /// Why a file or folder with this descriptor is not the school's; `also` is a SID
 /// trusted besides the system's (the current user's, for tests).
 pub fn verdict(what: &str, d: &Descriptor, also: Option<&str>) -> Verdict {
-    let trusted = |sid: &str| TRUSTED.contains(&sid) || is_administrators(sid) || Some(sid) == also;
+    let trusted =
+        |sid: &str| TRUSTED.contains(&sid) || is_an_administrator_account(sid) || Some(sid) == also;
     if !trusted(&d.owner) {
         return Verdict::Planted(format!("{what} belongs to {}, not to the system", d.owner));
     }
