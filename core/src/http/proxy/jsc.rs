@@ -8,10 +8,10 @@ use std::ptr::null_mut;
 use std::time::Duration;
 
 type Group = *mut c_void;
-type GlobalContext = *mut c_void;
+pub type GlobalContext = *mut c_void;
 type JsString = *mut c_void;
-type Value = *const c_void;
-type Object = *mut c_void;
+pub type Value = *const c_void;
+pub type Object = *mut c_void;
 
 /// A function of ours, as JavaScriptCore calls it.
 pub type Callback = unsafe extern "C" fn(
@@ -222,7 +222,7 @@ pub unsafe fn first_argument(
 /// # Safety
 /// `context` is live.
 pub unsafe fn error(context: GlobalContext, why: &str) -> Value {
-    JSValueMakeString(context, Text::new(why).0)
+    string_or_undefined(context, Some(why))
 }
 
 /// `text` as a JavaScript string of `context`, or `undefined`.

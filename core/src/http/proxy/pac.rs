@@ -141,13 +141,13 @@ thread_local! {
 /// (the engine's stop included, which must not be swallowed), and once the evaluation's
 /// time or lookups are spent.
 unsafe extern "C" fn resolve(
-    context: *mut std::ffi::c_void,
-    _: *mut std::ffi::c_void,
-    _: *mut std::ffi::c_void,
+    context: jsc::GlobalContext,
+    _: jsc::Object,
+    _: jsc::Object,
     count: usize,
-    arguments: *const *const std::ffi::c_void,
-    exception: *mut *const std::ffi::c_void,
-) -> *const std::ffi::c_void {
+    arguments: *const jsc::Value,
+    exception: *mut jsc::Value,
+) -> jsc::Value {
     // SAFETY: as the engine calls a function: its live context, its arguments, and where
     // an exception goes.
     unsafe {
@@ -176,13 +176,13 @@ unsafe extern "C" fn resolve(
 
 /// `myIpAddress()`, as the engine calls it.
 unsafe extern "C" fn my_ip(
-    context: *mut std::ffi::c_void,
-    _: *mut std::ffi::c_void,
-    _: *mut std::ffi::c_void,
+    context: jsc::GlobalContext,
+    _: jsc::Object,
+    _: jsc::Object,
     _: usize,
-    _: *const *const std::ffi::c_void,
-    _: *mut *const std::ffi::c_void,
-) -> *const std::ffi::c_void {
+    _: *const jsc::Value,
+    _: *mut jsc::Value,
+) -> jsc::Value {
     // SAFETY: as the engine calls a function: its live context.
     unsafe { jsc::string_or_undefined(context, Some(&my_ip_address())) }
 }
